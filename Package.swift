@@ -1,0 +1,113 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "shortlinks",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shortlinks", targets: ["shortlinks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+    ],
+    targets: [
+        // System libraries: a modulemap and a shim header each, nothing else.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMaxMindDB",
+            pkgConfig: "libmaxminddb",
+            providers: [.apt(["libmaxminddb-dev"])]
+        ),
+
+        // Domain values and small protocols; standard library only.
+        .target(name: "ShortLinkCore", swiftSettings: strict),
+
+        // Safe Swift over libpq, no domain knowledge.
+        .target(
+            name: "LibPQ",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // A private Postgres cluster from the installed binaries.
+        .target(name: "EmbeddedPostgres", swiftSettings: strict),
+
+        // Migrations runner and repositories.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "ShortLinkCore", "LibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Composition root: configuration and service wiring.
+        .target(
+            name: "ShortLinkApp",
+            dependencies: [
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "shortlinks",
+            dependencies: [
+                "ShortLinkApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Test support: the throwaway Postgres cluster and fixtures.
+        .target(
+            name: "ShortLinkTesting",
+            dependencies: [
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "ShortLinkCoreTests", dependencies: ["ShortLinkCore"], swiftSettings: strict),
+        .testTarget(
+            name: "LibPQTests",
+            dependencies: ["LibPQ", "ShortLinkTesting", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "ShortLinkCore", "LibPQ", "ShortLinkTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShortLinkAppTests",
+            dependencies: ["ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,213 @@
+public import LibPQ
+public import ShortLinkCore
+
+/// What a new link needs.
+public struct NewLink: Sendable {
+    /// The code; unique across all links.
+    public var shortCode: ShortCode
+    /// The redirect target.
+    public var originalURL: String
+    /// The owning staff member.
+    public var userID: EntityID
+    /// The client.
+    public var clientID: EntityID
+    /// An optional campaign of the same client.
+    public var campaignID: EntityID?
+    /// Tag names, created on first use.
+    public var tags: [String]
+
+    /// Creates the input for a new link.
+    public init(shortCode: ShortCode, originalURL: String, userID: EntityID, clientID: EntityID, campaignID: EntityID? = nil, tags: [String] = []) {
+        self.shortCode = shortCode
+        self.originalURL = originalURL
+        self.userID = userID
+        self.clientID = clientID
+        self.campaignID = campaignID
+        self.tags = tags
+    }
+}
+
+/// Changes to a link; `nil` fields stay as they are.
+public struct LinkPatch: Sendable {
+    /// New target.
+    public var originalURL: String?
+    /// New code.
+    public var shortCode: ShortCode?
+    /// New campaign; `.some(nil)` clears it.
+    public var campaignID: EntityID??
+    /// The complete new tag list (replaces the old one).
+    public var tags: [String]?
+
+    /// Creates a patch.
+    public init(originalURL: String? = nil, shortCode: ShortCode? = nil, campaignID: EntityID?? = nil, tags: [String]? = nil) {
+        self.originalURL = originalURL
+        self.shortCode = shortCode
+        self.campaignID = campaignID
+        self.tags = tags
+    }
+}
+
+/// Which links to list, newest first, a page at a time.
+public struct LinkFilter: Sendable {
+    /// Only this client's links.
+    public var clientID: EntityID?
+    /// Only this campaign's links.
+    public var campaignID: EntityID?
+    /// Only this user's links.
+    public var userID: EntityID?
+    /// Only links carrying this tag name.
+    public var tag: String?
+    /// Page size; default 50.
+    public var limit: Int
+    /// Continue after this link (keyset pagination on created_at, id).
+    public var after: (createdAt: Timestamp, id: EntityID)?
+
+    /// Creates a filter.
+    public init(clientID: EntityID? = nil, campaignID: EntityID? = nil, userID: EntityID? = nil, tag: String? = nil, limit: Int = 50, after: (createdAt: Timestamp, id: EntityID)? = nil) {
+        self.clientID = clientID
+        self.campaignID = campaignID
+        self.userID = userID
+        self.tag = tag
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// Links with their tags.
+public struct LinkRepository: Sendable {
+    let pool: PGPool
+
+    static let select = """
+        SELECT l.id, l.short_code, l.original_url, l.user_id, l.client_id, l.campaign_id, l.created_at, l.updated_at,
+               ARRAY(SELECT t.name FROM link_tags lt JOIN tags t ON t.id = lt.tag_id
+                     WHERE lt.link_id = l.id ORDER BY t.name) AS tags
+        FROM links l
+        """
+
+    /// Creates the repository.
+    /// - Parameter pool: the database.
+    public init(pool: PGPool) { self.pool = pool }
+
+    /// Inserts a link and its tags in one transaction. A duplicate code is a
+    /// `uniqueViolation` on `links_short_code_key`; a campaign of another client is a
+    /// `foreignKeyViolation`.
+    /// - Parameter link: the new link.
+    public func create(_ link: NewLink) async throws -> Link {
+        let tags = try Names.normalizedTags(link.tags)
+        return try await pool.transaction { connection in
+            let id = try connection.query(
+                """
+                INSERT INTO links (short_code, original_url, user_id, client_id, campaign_id)
+                VALUES ($1, $2, $3, $4, $5) RETURNING id
+                """,
+                [link.shortCode.rawValue, link.originalURL, link.userID.pg, link.clientID.pg, link.campaignID?.pg]
+            )[0].decode(0, as: PGUUID.self)
+            try TagRepository.replaceTags(of: EntityID(id), with: tags, on: connection)
+            return try Self.fetch(EntityID(id), on: connection)!
+        }
+    }
+
+    /// Creates many links in one transaction: all or none.
+    /// - Parameter links: the new links.
+    public func create(_ links: [NewLink]) async throws -> [Link] {
+        let normalized = try links.map { link throws(ValidationError) in
+            var link = link
+            link.tags = try Names.normalizedTags(link.tags)
+            return link
+        }
+        return try await pool.transaction { connection in
+            try normalized.map { link in
+                let id = EntityID(
+                    try connection.query(
+                        """
+                        INSERT INTO links (short_code, original_url, user_id, client_id, campaign_id)
+                        VALUES ($1, $2, $3, $4, $5) RETURNING id
+                        """,
+                        [link.shortCode.rawValue, link.originalURL, link.userID.pg, link.clientID.pg, link.campaignID?.pg]
+                    )[0].decode(0, as: PGUUID.self))
+                try TagRepository.replaceTags(of: id, with: link.tags, on: connection)
+                return try Self.fetch(id, on: connection)!
+            }
+        }
+    }
+
+    /// The link with this id, or `nil`.
+    /// - Parameter id: the link id.
+    public func get(_ id: EntityID) async throws -> Link? {
+        try await pool.withConnection { try Self.fetch(id, on: $0) }
+    }
+
+    /// The link with this code, or `nil`.
+    /// - Parameter shortCode: the code (case-sensitive).
+    public func find(shortCode: ShortCode) async throws -> Link? {
+        try await pool.query("\(Self.select) WHERE l.short_code = $1", [shortCode.rawValue]).first.map(Self.link)
+    }
+
+    /// A page of links, newest first.
+    /// - Parameter filter: which links and where to continue.
+    public func list(_ filter: LinkFilter = LinkFilter()) async throws -> [Link] {
+        try await pool.query(
+            """
+            \(Self.select)
+            WHERE ($1::uuid IS NULL OR l.client_id = $1)
+              AND ($2::uuid IS NULL OR l.campaign_id = $2)
+              AND ($3::uuid IS NULL OR l.user_id = $3)
+              AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM link_tags lt JOIN tags t ON t.id = lt.tag_id
+                                               WHERE lt.link_id = l.id AND t.name = $4))
+              AND ($5::timestamptz IS NULL OR (l.created_at, l.id) < ($5, $6::uuid))
+            ORDER BY l.created_at DESC, l.id DESC
+            LIMIT $7
+            """,
+            [
+                filter.clientID?.pg, filter.campaignID?.pg, filter.userID?.pg, filter.tag,
+                filter.after?.createdAt.pg, filter.after?.id.pg, max(1, min(filter.limit, 1000)),
+            ]
+        ).map(Self.link)
+    }
+
+    /// Applies a patch in one transaction.
+    /// - Parameters:
+    ///   - id: the link id.
+    ///   - patch: the changes.
+    /// - Returns: the updated link, or `nil` when there is none.
+    public func update(_ id: EntityID, _ patch: LinkPatch) async throws -> Link? {
+        let tags = try patch.tags.map { tags throws(ValidationError) in try Names.normalizedTags(tags) }
+        let setCampaign = patch.campaignID != nil
+        let campaignID = patch.campaignID ?? nil
+        return try await pool.transaction { connection in
+            let updated = try connection.execute(
+                """
+                UPDATE links SET original_url = COALESCE($2, original_url),
+                    short_code = COALESCE($3, short_code),
+                    campaign_id = CASE WHEN $4::boolean THEN $5::uuid ELSE campaign_id END
+                WHERE id = $1
+                """, [id.pg, patch.originalURL, patch.shortCode?.rawValue, setCampaign, campaignID?.pg])
+            guard updated == 1 else { return nil }
+            if let tags { try TagRepository.replaceTags(of: id, with: tags, on: connection) }
+            return try Self.fetch(id, on: connection)
+        }
+    }
+
+    /// Deletes a link with its clicks and tag links.
+    /// - Parameter id: the link id.
+    /// - Returns: whether a link was deleted.
+    public func delete(_ id: EntityID) async throws -> Bool {
+        try await pool.execute("DELETE FROM links WHERE id = $1", [id.pg]) == 1
+    }
+
+    static func fetch(_ id: EntityID, on connection: PGConnection) throws -> Link? {
+        try connection.query("\(select) WHERE l.id = $1", [id.pg]).first.map(link)
+    }
+
+    static func link(_ row: PGRow) throws -> Link {
+        let code: String = try row.decode("short_code")
+        guard let shortCode = ShortCode(code) else {
+            throw PGError(code: .decodingFailed, message: "links.short_code holds an invalid code")
+        }
+        return Link(
+            id: try row.id("id"), shortCode: shortCode, originalURL: try row.decode("original_url"),
+            userID: try row.id("user_id"), clientID: try row.id("client_id"), campaignID: try row.optionalID("campaign_id"),
+            tags: try row.decode("tags", as: [String].self), createdAt: try row.time("created_at"),
+            updatedAt: try row.time("updated_at"))
+    }
+}

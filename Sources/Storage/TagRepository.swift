@@ -1,0 +1,68 @@
+public import LibPQ
+public import ShortLinkCore
+
+/// Tags: created on first use by links, listed with counts, renamed and deleted here.
+public struct TagRepository: Sendable {
+    let pool: PGPool
+
+    /// Creates the repository.
+    /// - Parameter pool: the database.
+    public init(pool: PGPool) { self.pool = pool }
+
+    /// All tags with how many links carry each, by name.
+    public func list() async throws -> [Tag] {
+        try await pool.query(
+            """
+            SELECT t.id, t.name, t.created_at, t.updated_at, count(lt.link_id) AS link_count
+            FROM tags t LEFT JOIN link_tags lt ON lt.tag_id = t.id
+            GROUP BY t.id ORDER BY t.name
+            """
+        ).map(Self.tag)
+    }
+
+    /// The tag with this name, or `nil`.
+    /// - Parameter name: the exact name.
+    public func find(name: String) async throws -> Tag? {
+        try await pool.query(
+            """
+            SELECT t.id, t.name, t.created_at, t.updated_at,
+                   (SELECT count(*) FROM link_tags lt WHERE lt.tag_id = t.id) AS link_count
+            FROM tags t WHERE t.name = $1
+            """, [name]
+        ).first.map(Self.tag)
+    }
+
+    /// Renames a tag; renaming onto an existing name is a `uniqueViolation`.
+    /// - Parameters:
+    ///   - id: the tag id.
+    ///   - name: the new name.
+    /// - Returns: whether a tag was renamed.
+    public func rename(_ id: EntityID, to name: String) async throws -> Bool {
+        let name = try Names.normalized(name, field: "name")
+        return try await pool.execute("UPDATE tags SET name = $2 WHERE id = $1", [id.pg, name]) == 1
+    }
+
+    /// Deletes a tag; links keep living without it.
+    /// - Parameter id: the tag id.
+    /// - Returns: whether a tag was deleted.
+    public func delete(_ id: EntityID) async throws -> Bool {
+        try await pool.execute("DELETE FROM tags WHERE id = $1", [id.pg]) == 1
+    }
+
+    /// Creates missing tags and attaches exactly `names` to a link (others are detached).
+    /// Runs inside the caller's transaction.
+    static func replaceTags(of linkID: EntityID, with names: [String], on connection: PGConnection) throws {
+        try connection.execute("DELETE FROM link_tags WHERE link_id = $1 AND tag_id NOT IN (SELECT id FROM tags WHERE name = ANY($2))", [linkID.pg, names])
+        guard !names.isEmpty else { return }
+        try connection.execute("INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names])
+        try connection.execute(
+            "INSERT INTO link_tags (link_id, tag_id) SELECT $1, id FROM tags WHERE name = ANY($2) ON CONFLICT DO NOTHING",
+            [linkID.pg, names])
+    }
+
+    static func tag(_ row: PGRow) throws -> Tag {
+        Tag(
+            id: try row.id("id"), name: try row.decode("name"), linkCount: try row.decode("link_count", as: Int.self),
+            createdAt: try row.time("created_at"), updatedAt: try row.time("updated_at"))
+    }
+}

@@ -1,0 +1,731 @@
+-- Tests/SQL/schema_checks.sql
+--
+-- Behavioural checks of the shortlinks schema. Run against a freshly migrated
+-- database (0001, 0002 applied):
+--
+--   psql -X -v ON_ERROR_STOP=1 -f Tests/SQL/schema_checks.sql
+--
+-- Every check is a DO block; a broken rule raises (ASSERT or RAISE) and, with
+-- ON_ERROR_STOP=1, psql exits non-zero at the first failure. Each block is
+-- its own transaction and deletes the fixtures it created, so the script can
+-- be re-run on the same database. Fixture names carry a random suffix.
+--
+-- The click-partition check uses the months 2000-01 .. 2000-03, far away from
+-- the partitions the migration creates around the current date.
+
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET plpgsql.check_asserts = on;
+
+-- ---------------------------------------------------------------------------
+-- Helpers (session-local, in pg_temp; must be called as pg_temp.<name>)
+-- ---------------------------------------------------------------------------
+
+-- Runs p_sql and requires it to fail with SQLSTATE p_state and, if given,
+-- constraint name p_constraint. The failed statement is rolled back (the
+-- inner BEGIN ... EXCEPTION block is a subtransaction).
+CREATE FUNCTION pg_temp.expect_error(p_sql text, p_state text, p_constraint text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    v_state text;
+    v_con   text;
+    v_msg   text;
+BEGIN
+    BEGIN
+        EXECUTE p_sql;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
+                                v_con   = CONSTRAINT_NAME,
+                                v_msg   = MESSAGE_TEXT;
+    END;
+    IF v_state IS NULL THEN
+        RAISE EXCEPTION 'expected SQLSTATE % (%), but statement succeeded: %',
+            p_state, coalesce(p_constraint, 'any constraint'), p_sql;
+    END IF;
+    IF v_state <> p_state THEN
+        RAISE EXCEPTION 'expected SQLSTATE %, got % (%) for: %', p_state, v_state, v_msg, p_sql;
+    END IF;
+    IF p_constraint IS NOT NULL AND v_con IS DISTINCT FROM p_constraint THEN
+        RAISE EXCEPTION 'expected constraint %, got % (%) for: %', p_constraint, v_con, v_msg, p_sql;
+    END IF;
+END;
+$$;
+
+-- Random suffix for fixture names.
+CREATE FUNCTION pg_temp.sfx() RETURNS text LANGUAGE sql AS
+$$ SELECT substr(replace(gen_random_uuid()::text, '-', ''), 1, 12) $$;
+
+-- ---------------------------------------------------------------------------
+-- 0. Structure: plain inserts with only required columns work; defaults fill
+--    ids and timestamps; every table with updated_at has the trigger.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u users; c clients; cp campaigns; l links; t tags; lt link_tags; k clicks; a api_tokens;
+    missing text;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('plain-' || s || '@example.com', 'Plain') RETURNING * INTO u;
+    INSERT INTO clients (name) VALUES ('plain-' || s) RETURNING * INTO c;
+    INSERT INTO campaigns (client_id, name) VALUES (c.id, 'plain') RETURNING * INTO cp;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://example.com/', 'plain-' || s, u.id, c.id) RETURNING * INTO l;
+    INSERT INTO tags (name) VALUES ('plain-' || s) RETURNING * INTO t;
+    INSERT INTO link_tags (link_id, tag_id) VALUES (l.id, t.id) RETURNING * INTO lt;
+    INSERT INTO clicks (link_id) VALUES (l.id) RETURNING * INTO k;
+    INSERT INTO api_tokens (user_id, name, token_hash, token_prefix)
+        VALUES (u.id, 'cli', sha256(convert_to('tok-' || s, 'UTF8')), 'sl_abcd') RETURNING * INTO a;
+
+    ASSERT u.id IS NOT NULL AND u.created_at = now() AND u.updated_at = now() AND u.avatar_url IS NULL,
+        'users defaults';
+    ASSERT c.id IS NOT NULL AND c.created_at = now() AND c.updated_at = now(), 'clients defaults';
+    ASSERT cp.id IS NOT NULL AND cp.created_at = now() AND cp.updated_at = now(), 'campaigns defaults';
+    ASSERT l.id IS NOT NULL AND l.campaign_id IS NULL AND l.created_at = now() AND l.updated_at = now(),
+        'links defaults';
+    ASSERT t.id IS NOT NULL AND t.created_at = now() AND t.updated_at = now(), 'tags defaults';
+    ASSERT lt.created_at = now(), 'link_tags defaults';
+    ASSERT k.id IS NOT NULL AND k."timestamp" = now() AND k.is_bot = false, 'clicks defaults';
+    ASSERT a.id IS NOT NULL AND a.created_at = now() AND a.revoked_at IS NULL AND a.expires_at IS NULL
+           AND a.last_used_at IS NULL, 'api_tokens defaults';
+
+    -- A click "now" must land in a real monthly partition created by 0002.
+    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k.id)
+           = 'clicks_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMM'),
+        'a current click must land in the current monthly partition';
+
+    -- Every table in this schema with an updated_at column has a BEFORE UPDATE
+    -- row trigger calling set_updated_at().
+    SELECT string_agg(col.table_name::text, ', ') INTO missing
+    FROM information_schema.columns col
+    JOIN pg_class rel ON rel.relname = col.table_name
+                     AND rel.relnamespace = to_regnamespace(col.table_schema)
+    WHERE col.table_schema = current_schema()
+      AND col.column_name = 'updated_at'
+      AND rel.relkind IN ('r', 'p')
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_trigger tg
+          WHERE tg.tgrelid = rel.oid
+            AND tg.tgfoid = 'set_updated_at()'::regprocedure
+            AND NOT tg.tgisinternal
+            AND tg.tgenabled <> 'D'
+            AND (tg.tgtype & 1) = 1      -- FOR EACH ROW
+            AND (tg.tgtype & 2) = 2      -- BEFORE
+            AND (tg.tgtype & 16) = 16);  -- UPDATE
+    ASSERT missing IS NULL, format('tables with updated_at but no set_updated_at trigger: %s', missing);
+
+    ASSERT (SELECT count(*) FROM information_schema.columns
+            WHERE table_schema = current_schema() AND column_name = 'updated_at'
+              AND table_name IN ('users', 'clients', 'campaigns', 'links', 'tags')) = 5,
+        'users, clients, campaigns, links, tags must have updated_at';
+
+    DELETE FROM users WHERE id = u.id;
+    DELETE FROM clients WHERE id = c.id;
+    DELETE FROM tags WHERE id = t.id;
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 1. Delete user -> their links, those links' clicks and link_tags, and their
+--    api_tokens are gone. Tags, clients and other users' data remain.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u1 uuid; u2 uuid; c uuid; t uuid; l1 uuid; l2 uuid; l_other uuid;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u1-' || s || '@example.com', 'U1') RETURNING id INTO u1;
+    INSERT INTO users (email, name) VALUES ('u2-' || s || '@example.com', 'U2') RETURNING id INTO u2;
+    INSERT INTO clients (name) VALUES ('client-' || s) RETURNING id INTO c;
+    INSERT INTO tags (name) VALUES ('tag-' || s) RETURNING id INTO t;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://a.example/', 'a-' || s, u1, c) RETURNING id INTO l1;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://b.example/', 'b-' || s, u1, c) RETURNING id INTO l2;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://o.example/', 'o-' || s, u2, c) RETURNING id INTO l_other;
+    INSERT INTO link_tags (link_id, tag_id) VALUES (l1, t), (l2, t), (l_other, t);
+    -- Clicks in a monthly partition and in the default partition.
+    INSERT INTO clicks (link_id) VALUES (l1), (l2), (l_other);
+    INSERT INTO clicks (link_id, "timestamp") VALUES (l1, '2999-06-15 12:00:00+00');
+    INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES
+        (u1, 'one', sha256(convert_to('t1-' || s, 'UTF8')), 'sl_1'),
+        (u1, 'two', sha256(convert_to('t2-' || s, 'UTF8')), 'sl_2'),
+        (u2, 'other', sha256(convert_to('t3-' || s, 'UTF8')), 'sl_3');
+
+    DELETE FROM users WHERE id = u1;
+
+    ASSERT NOT EXISTS (SELECT 1 FROM links WHERE user_id = u1), 'user delete: links must be gone';
+    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id IN (l1, l2)),
+        'user delete: clicks of the user''s links must be gone (all partitions)';
+    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id IN (l1, l2)),
+        'user delete: link_tags of the user''s links must be gone';
+    ASSERT NOT EXISTS (SELECT 1 FROM api_tokens WHERE user_id = u1), 'user delete: api_tokens must be gone';
+
+    ASSERT EXISTS (SELECT 1 FROM tags WHERE id = t), 'user delete: tags must remain';
+    ASSERT EXISTS (SELECT 1 FROM clients WHERE id = c), 'user delete: client must remain';
+    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l_other), 'user delete: other users'' links remain';
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l_other) = 1, 'user delete: other clicks remain';
+    ASSERT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l_other AND tag_id = t),
+        'user delete: other link_tags remain';
+    ASSERT (SELECT count(*) FROM api_tokens WHERE user_id = u2) = 1, 'user delete: other tokens remain';
+
+    DELETE FROM users WHERE id = u2;
+    DELETE FROM clients WHERE id = c;
+    DELETE FROM tags WHERE id = t;
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 2. Delete client -> its campaigns and links (and their clicks/link_tags)
+--    are gone. Users, tags and other clients remain.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c1 uuid; c2 uuid; cp1 uuid; cp2 uuid; t uuid; l1 uuid; l2 uuid; l_other uuid;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c1-' || s) RETURNING id INTO c1;
+    INSERT INTO clients (name) VALUES ('c2-' || s) RETURNING id INTO c2;
+    INSERT INTO campaigns (client_id, name) VALUES (c1, 'spring') RETURNING id INTO cp1;
+    INSERT INTO campaigns (client_id, name) VALUES (c2, 'spring') RETURNING id INTO cp2;
+    INSERT INTO tags (name) VALUES ('tag-' || s) RETURNING id INTO t;
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
+        VALUES ('https://a.example/', 'a-' || s, u, c1, cp1) RETURNING id INTO l1;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://b.example/', 'b-' || s, u, c1) RETURNING id INTO l2;
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
+        VALUES ('https://o.example/', 'o-' || s, u, c2, cp2) RETURNING id INTO l_other;
+    INSERT INTO link_tags (link_id, tag_id) VALUES (l1, t), (l_other, t);
+    INSERT INTO clicks (link_id) VALUES (l1), (l2), (l_other);
+
+    DELETE FROM clients WHERE id = c1;
+
+    ASSERT NOT EXISTS (SELECT 1 FROM campaigns WHERE client_id = c1), 'client delete: campaigns must be gone';
+    ASSERT NOT EXISTS (SELECT 1 FROM links WHERE id IN (l1, l2) OR client_id = c1),
+        'client delete: links must be gone';
+    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id IN (l1, l2)), 'client delete: clicks must be gone';
+    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id IN (l1, l2)),
+        'client delete: link_tags must be gone';
+
+    ASSERT EXISTS (SELECT 1 FROM users WHERE id = u), 'client delete: user remains';
+    ASSERT EXISTS (SELECT 1 FROM tags WHERE id = t), 'client delete: tag remains';
+    ASSERT EXISTS (SELECT 1 FROM campaigns WHERE id = cp2), 'client delete: other campaigns remain';
+    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l_other AND campaign_id = cp2 AND client_id = c2),
+        'client delete: other links remain untouched';
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id = c2;
+    DELETE FROM tags WHERE id = t;
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 3. Delete campaign -> its links remain with campaign_id NULL and the same
+--    client_id; other campaigns' links are untouched.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c uuid; cp uuid; cp_keep uuid; l1 uuid; l2 uuid; l_keep uuid; n int;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
+    INSERT INTO campaigns (client_id, name) VALUES (c, 'doomed') RETURNING id INTO cp;
+    INSERT INTO campaigns (client_id, name) VALUES (c, 'kept') RETURNING id INTO cp_keep;
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
+        VALUES ('https://a.example/', 'a-' || s, u, c, cp) RETURNING id INTO l1;
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
+        VALUES ('https://b.example/', 'b-' || s, u, c, cp) RETURNING id INTO l2;
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
+        VALUES ('https://k.example/', 'k-' || s, u, c, cp_keep) RETURNING id INTO l_keep;
+    INSERT INTO clicks (link_id) VALUES (l1);
+
+    DELETE FROM campaigns WHERE id = cp;
+
+    SELECT count(*) INTO n FROM links
+    WHERE id IN (l1, l2) AND campaign_id IS NULL AND client_id = c AND user_id = u;
+    ASSERT n = 2, format('campaign delete: expected 2 links kept with campaign_id NULL and same client, got %s', n);
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l1) = 1, 'campaign delete: clicks of its links remain';
+    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l_keep AND campaign_id = cp_keep),
+        'campaign delete: other campaign''s link untouched';
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id = c;
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 4. Delete link -> its clicks and link_tags are gone; tags (and other links'
+--    rows) remain.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c uuid; t1 uuid; t2 uuid; l uuid; l_other uuid;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
+    INSERT INTO tags (name) VALUES ('t1-' || s) RETURNING id INTO t1;
+    INSERT INTO tags (name) VALUES ('t2-' || s) RETURNING id INTO t2;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://a.example/', 'a-' || s, u, c) RETURNING id INTO l;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://o.example/', 'o-' || s, u, c) RETURNING id INTO l_other;
+    INSERT INTO link_tags (link_id, tag_id) VALUES (l, t1), (l, t2), (l_other, t1);
+    INSERT INTO clicks (link_id) VALUES (l), (l), (l_other);
+    INSERT INTO clicks (link_id, "timestamp") VALUES (l, '2999-01-01 00:00:00+00');  -- default partition
+
+    DELETE FROM links WHERE id = l;
+
+    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id = l), 'link delete: clicks must be gone';
+    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l), 'link delete: link_tags must be gone';
+    ASSERT (SELECT count(*) FROM tags WHERE id IN (t1, t2)) = 2, 'link delete: tags must remain';
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l_other) = 1, 'link delete: other clicks remain';
+    ASSERT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l_other), 'link delete: other link_tags remain';
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id = c;
+    DELETE FROM tags WHERE id IN (t1, t2);
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 5. Delete tag -> its link_tags are gone; links remain.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c uuid; t uuid; t_keep uuid; l1 uuid; l2 uuid;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
+    INSERT INTO tags (name) VALUES ('doomed-' || s) RETURNING id INTO t;
+    INSERT INTO tags (name) VALUES ('kept-' || s) RETURNING id INTO t_keep;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://a.example/', 'a-' || s, u, c) RETURNING id INTO l1;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://b.example/', 'b-' || s, u, c) RETURNING id INTO l2;
+    INSERT INTO link_tags (link_id, tag_id) VALUES (l1, t), (l2, t), (l1, t_keep);
+
+    DELETE FROM tags WHERE id = t;
+
+    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE tag_id = t), 'tag delete: link_tags must be gone';
+    ASSERT (SELECT count(*) FROM links WHERE id IN (l1, l2)) = 2, 'tag delete: links must remain';
+    ASSERT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l1 AND tag_id = t_keep),
+        'tag delete: other tags'' link_tags remain';
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id = c;
+    DELETE FROM tags WHERE id = t_keep;
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 6. Uniqueness -> 23505 with the documented constraint names.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c uuid; c2 uuid; t uuid;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('Ana-' || s || '@Example.com', 'Ana') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('Acme-' || s) RETURNING id INTO c;
+    INSERT INTO clients (name) VALUES ('Other-' || s) RETURNING id INTO c2;
+    INSERT INTO tags (name) VALUES ('promo-' || s) RETURNING id INTO t;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://a.example/', 'dup-' || s, u, c);
+    INSERT INTO campaigns (client_id, name) VALUES (c, 'summer');
+
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO clients (name) VALUES (%L)', 'Acme-' || s), '23505', 'clients_name_key');
+    PERFORM pg_temp.expect_error(
+        format('UPDATE clients SET name = %L WHERE id = %L', 'Acme-' || s, c2), '23505', 'clients_name_key');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO links (original_url, short_code, user_id, client_id) VALUES (%L, %L, %L, %L)',
+               'https://b.example/', 'dup-' || s, u, c),
+        '23505', 'links_short_code_key');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO tags (name) VALUES (%L)', 'promo-' || s), '23505', 'tags_name_key');
+    -- Email is unique case-insensitively.
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO users (email, name) VALUES (%L, %L)', lower('Ana-' || s || '@Example.com'), 'Ana 2'),
+        '23505', 'users_email_lower_key');
+    -- Campaign names are unique per client ...
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO campaigns (client_id, name) VALUES (%L, %L)', c, 'summer'),
+        '23505', 'campaigns_client_id_name_key');
+    -- ... but the same name under another client is fine.
+    INSERT INTO campaigns (client_id, name) VALUES (c2, 'summer');
+    -- Short codes and tag/client names are case-sensitive.
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://c.example/', upper('dup-' || s), u, c);
+    INSERT INTO tags (name) VALUES (upper('promo-' || s));
+    -- Token hashes are unique.
+    INSERT INTO api_tokens (user_id, name, token_hash, token_prefix)
+        VALUES (u, 'a', sha256(convert_to('same-' || s, 'UTF8')), 'sl_a');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(convert_to(%L, %L)), %L)',
+               u, 'b', 'same-' || s, 'UTF8', 'sl_b'),
+        '23505', 'api_tokens_token_hash_key');
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id IN (c, c2);
+    DELETE FROM tags WHERE name IN ('promo-' || s, upper('promo-' || s));
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 7. A link's campaign must belong to the link's client -> 23503.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c1 uuid; c2 uuid; cp1 uuid; cp2 uuid; l uuid;
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c1-' || s) RETURNING id INTO c1;
+    INSERT INTO clients (name) VALUES ('c2-' || s) RETURNING id INTO c2;
+    INSERT INTO campaigns (client_id, name) VALUES (c1, 'x1') RETURNING id INTO cp1;
+    INSERT INTO campaigns (client_id, name) VALUES (c2, 'x2') RETURNING id INTO cp2;
+
+    -- Insert with another client's campaign.
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id) VALUES (%L, %L, %L, %L, %L)',
+               'https://a.example/', 'x-' || s, u, c1, cp2),
+        '23503', 'links_campaign_client_fkey');
+    -- Nonexistent campaign.
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id) VALUES (%L, %L, %L, %L, %L)',
+               'https://a.example/', 'x-' || s, u, c1, gen_random_uuid()),
+        '23503', 'links_campaign_client_fkey');
+
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
+        VALUES ('https://a.example/', 'ok-' || s, u, c1, cp1) RETURNING id INTO l;
+
+    -- Update the link to another client's campaign, or move the link to another
+    -- client while keeping its campaign.
+    PERFORM pg_temp.expect_error(
+        format('UPDATE links SET campaign_id = %L WHERE id = %L', cp2, l), '23503', 'links_campaign_client_fkey');
+    PERFORM pg_temp.expect_error(
+        format('UPDATE links SET client_id = %L WHERE id = %L', c2, l), '23503', 'links_campaign_client_fkey');
+    -- Moving a campaign (that has links) to another client is refused too.
+    PERFORM pg_temp.expect_error(
+        format('UPDATE campaigns SET client_id = %L WHERE id = %L', c2, cp1), '23503', 'links_campaign_client_fkey');
+    -- Moving link and campaign together is fine.
+    UPDATE links SET client_id = c2, campaign_id = cp2 WHERE id = l;
+    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l AND client_id = c2 AND campaign_id = cp2), 'consistent move';
+
+    -- Other FKs.
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO links (original_url, short_code, user_id, client_id) VALUES (%L, %L, %L, %L)',
+               'https://a.example/', 'nou-' || s, gen_random_uuid(), c1),
+        '23503', 'links_user_id_fkey');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO clicks (link_id) VALUES (%L)', gen_random_uuid()), '23503', 'clicks_link_id_fkey');
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id IN (c1, c2);
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 8. CHECK constraints -> 23514 (short_code format, blanks, URL length,
+--    token hash length); and the boundary values that must be accepted.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c uuid; bad text;
+    ins_link constant text :=
+        'INSERT INTO links (original_url, short_code, user_id, client_id) VALUES (%L, %L, %L, %L)';
+BEGIN
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
+
+    FOREACH bad IN ARRAY ARRAY['', 'has space', 'a/b', 'a.b', 'ümlaut', 'a?x=1', E'abc\n', repeat('x', 65)] LOOP
+        PERFORM pg_temp.expect_error(format(ins_link, 'https://a.example/', bad, u, c),
+                                     '23514', 'links_short_code_format');
+    END LOOP;
+    -- Accepted: full alphabet, and exactly 64 characters.
+    EXECUTE format(ins_link, 'https://a.example/', 'AZaz09_-' || s, u, c);
+    EXECUTE format(ins_link, 'https://a.example/', rpad('L' || s, 64, 'x'), u, c);
+    -- Updating to an invalid code is refused as well.
+    PERFORM pg_temp.expect_error(
+        format('UPDATE links SET short_code = %L WHERE short_code = %L', 'bad code', 'AZaz09_-' || s),
+        '23514', 'links_short_code_format');
+
+    -- original_url: non-blank, at most 8192 characters.
+    PERFORM pg_temp.expect_error(format(ins_link, '', 'e1' || s, u, c), '23514', 'links_original_url_not_blank');
+    PERFORM pg_temp.expect_error(format(ins_link, E' \t ', 'e2' || s, u, c), '23514', 'links_original_url_not_blank');
+    PERFORM pg_temp.expect_error(format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18 + 1), 'e3' || s, u, c),
+                                 '23514', 'links_original_url_length');
+    EXECUTE format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18), 'max' || s, u, c);
+
+    -- Blank names / emails.
+    PERFORM pg_temp.expect_error('INSERT INTO users (email, name) VALUES (''  '', ''N'')', '23514', 'users_email_not_blank');
+    PERFORM pg_temp.expect_error(format('INSERT INTO users (email, name) VALUES (%L, %L)', 'b-' || s || '@x.io', E'\t'),
+                                 '23514', 'users_name_not_blank');
+    PERFORM pg_temp.expect_error('INSERT INTO clients (name) VALUES ('' '')', '23514', 'clients_name_not_blank');
+    PERFORM pg_temp.expect_error('INSERT INTO tags (name) VALUES ('''')', '23514', 'tags_name_not_blank');
+    PERFORM pg_temp.expect_error(format('INSERT INTO campaigns (client_id, name) VALUES (%L, %L)', c, '   '),
+                                 '23514', 'campaigns_name_not_blank');
+
+    -- NOT NULLs.
+    PERFORM pg_temp.expect_error(format('INSERT INTO links (original_url, short_code, user_id) VALUES (%L, %L, %L)',
+                                        'https://a.example/', 'nn' || s, u), '23502');
+    PERFORM pg_temp.expect_error('INSERT INTO users (email) VALUES (''x@y.z'')', '23502');
+
+    -- api_tokens: the hash must be a raw 32-byte SHA-256 digest.
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, %L::bytea, %L)',
+               u, 'raw', convert_to('plain-token', 'UTF8'), 'sl_x'),
+        '23514', 'api_tokens_token_hash_sha256');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(%L::bytea), %L)',
+               u, ' ', '\x01', 'sl_x'),
+        '23514', 'api_tokens_name_not_blank');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(%L::bytea), %L)',
+               u, 'n', '\x02', ''),
+        '23514', 'api_tokens_token_prefix_not_blank');
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id = c;
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- 9. updated_at is set by the trigger on UPDATE (users, clients, campaigns,
+--    links, tags). Rows are inserted with timestamps in the past (INSERT does
+--    not fire the trigger); after an UPDATE, updated_at must be now() (the
+--    transaction start) and created_at unchanged. A client-supplied
+--    updated_at is overridden.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    past constant timestamptz := '2001-02-03 04:05:06+00';
+    u uuid; c uuid; cp uuid; l uuid; t uuid;
+BEGIN
+    INSERT INTO users (email, name, created_at, updated_at)
+        VALUES ('u-' || s || '@example.com', 'U', past, past) RETURNING id INTO u;
+    INSERT INTO clients (name, created_at, updated_at) VALUES ('c-' || s, past, past) RETURNING id INTO c;
+    INSERT INTO campaigns (client_id, name, created_at, updated_at) VALUES (c, 'x', past, past) RETURNING id INTO cp;
+    INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id, created_at, updated_at)
+        VALUES ('https://a.example/', 'a-' || s, u, c, cp, past, past) RETURNING id INTO l;
+    INSERT INTO tags (name, created_at, updated_at) VALUES ('t-' || s, past, past) RETURNING id INTO t;
+
+    ASSERT (SELECT updated_at FROM users WHERE id = u) = past, 'precondition: insert keeps given updated_at';
+
+    UPDATE users     SET name = 'U2', updated_at = past WHERE id = u;  -- explicit value is overridden
+    UPDATE clients   SET name = 'c2-' || s      WHERE id = c;
+    UPDATE campaigns SET name = 'y'             WHERE id = cp;
+    UPDATE links     SET original_url = 'https://b.example/' WHERE id = l;
+    UPDATE tags      SET name = 't2-' || s      WHERE id = t;
+
+    ASSERT (SELECT updated_at = now() AND created_at = past FROM users WHERE id = u), 'users.updated_at';
+    ASSERT (SELECT updated_at = now() AND created_at = past FROM clients WHERE id = c), 'clients.updated_at';
+    ASSERT (SELECT updated_at = now() AND created_at = past FROM campaigns WHERE id = cp), 'campaigns.updated_at';
+    ASSERT (SELECT updated_at = now() AND created_at = past FROM links WHERE id = l), 'links.updated_at';
+    ASSERT (SELECT updated_at = now() AND created_at = past FROM tags WHERE id = t), 'tags.updated_at';
+
+    -- Setting only updated_at explicitly is overridden as well.
+    UPDATE links SET updated_at = past WHERE id = l;
+    ASSERT (SELECT updated_at FROM links WHERE id = l) = now(), 'links.updated_at override';
+
+    DELETE FROM users WHERE id = u;
+    DELETE FROM clients WHERE id = c;
+    DELETE FROM tags WHERE id = t;
+END $$;
+
+-- Same rule across transactions, with wall-clock time actually advancing:
+-- updated_at after the UPDATE must be later than it was before.
+CREATE TEMP TABLE ua_probe AS
+WITH ins AS (INSERT INTO tags (name) VALUES ('probe-' || pg_temp.sfx()) RETURNING id, updated_at)
+SELECT id, updated_at AS before FROM ins;
+SELECT pg_sleep(0.01);
+UPDATE tags SET name = name || '-x' WHERE id = (SELECT id FROM ua_probe);
+DO $$
+BEGIN
+    ASSERT (SELECT t.updated_at > p.before AND t.updated_at > t.created_at
+            FROM tags t JOIN ua_probe p ON p.id = t.id),
+        'tags.updated_at must advance on UPDATE in a later transaction';
+    DELETE FROM tags WHERE id = (SELECT id FROM ua_probe);
+END $$;
+DROP TABLE ua_probe;
+
+-- ---------------------------------------------------------------------------
+-- 10. Click partitions: clicks_default catches months without a partition;
+--     ensure_click_partitions moves those rows into the new monthly
+--     partition and returns the number of partitions created; a second call
+--     returns 0; drop_click_partitions_before drops whole old partitions only.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+    s text := pg_temp.sfx();
+    u uuid; c uuid; l uuid;
+    k_start uuid := gen_random_uuid();   -- 2000-01-01 00:00:00 UTC (first instant of Jan)
+    k_mid   uuid := gen_random_uuid();
+    k_end   uuid := gen_random_uuid();   -- last microsecond of Jan UTC
+    k_feb   uuid := gen_random_uuid();   -- 2000-02-01 00:00:00 UTC (first instant of Feb)
+    k_far   uuid := gen_random_uuid();   -- far future: no partition, stays in default
+    n int;
+    parts_before int;
+    part_count constant text :=
+        'SELECT count(*)::int FROM pg_inherits WHERE inhparent = ''clicks''::regclass';
+BEGIN
+    -- Preconditions: default partition exists; test months have no partition.
+    ASSERT (SELECT partdefid::regclass::text FROM pg_partitioned_table WHERE partrelid = 'clicks'::regclass)
+           = 'clicks_default', 'clicks_default must be the default partition';
+    ASSERT to_regclass('clicks_p200001') IS NULL AND to_regclass('clicks_p200002') IS NULL
+           AND to_regclass('clicks_p200003') IS NULL,
+        'precondition: test partitions must not exist';
+
+    -- The migration created previous month .. +3 months (5 partitions).
+    FOR i IN -1 .. 3 LOOP
+        ASSERT to_regclass('clicks_p' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC')
+                                                 + make_interval(months => i), 'YYYYMM')) IS NOT NULL,
+            format('migration must have created the partition for month offset %s', i);
+    END LOOP;
+
+    INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
+    INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
+    INSERT INTO links (original_url, short_code, user_id, client_id)
+        VALUES ('https://a.example/', 'a-' || s, u, c) RETURNING id INTO l;
+
+    -- Run in a non-UTC session time zone: month bounds must still be UTC.
+    PERFORM set_config('TimeZone', 'Pacific/Auckland', true);
+
+    INSERT INTO clicks (id, link_id, "timestamp", country, is_bot, visitor_hash) VALUES
+        (k_start, l, '2000-01-01 00:00:00+00',        'DE', false, 42),
+        (k_mid,   l, '2000-01-15 12:34:56+00',        'FR', true,  43),
+        (k_end,   l, '2000-01-31 23:59:59.999999+00', NULL, false, NULL),
+        (k_feb,   l, '2000-02-01 00:00:00+00',        NULL, false, NULL),
+        (k_far,   l, '2999-12-31 00:00:00+00',        NULL, false, NULL);
+
+    SELECT count(*) INTO n FROM clicks
+    WHERE link_id = l AND tableoid = 'clicks_default'::regclass;
+    ASSERT n = 5, format('all 5 clicks must land in clicks_default, got %s', n);
+
+    -- Replays are idempotent with ON CONFLICT (id, "timestamp") DO NOTHING ...
+    INSERT INTO clicks (id, link_id, "timestamp") VALUES (k_mid, l, '2000-01-15 12:34:56+00')
+        ON CONFLICT (id, "timestamp") DO NOTHING;
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l) = 5, 'ON CONFLICT DO NOTHING must skip the replay';
+    -- ... and a plain duplicate is a 23505 on clicks' PK.
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO clicks (id, link_id, "timestamp") VALUES (%L, %L, %L)', k_mid, l, '2000-01-15 12:34:56+00'),
+        '23505');
+
+    parts_before := 0; EXECUTE part_count INTO parts_before;
+
+    -- Create January 2000 only.
+    n := ensure_click_partitions(0, '2000-01-01');
+    ASSERT n = 1, format('ensure_click_partitions(0, 2000-01-01) must return 1, got %s', n);
+    ASSERT to_regclass('clicks_p200001') IS NOT NULL, 'clicks_p200001 must exist';
+    ASSERT EXISTS (SELECT 1 FROM pg_inherits
+                   WHERE inhrelid = 'clicks_p200001'::regclass AND inhparent = 'clicks'::regclass),
+        'clicks_p200001 must be attached to clicks';
+
+    ASSERT (SELECT count(*) FROM clicks WHERE id IN (k_start, k_mid, k_end)
+            AND tableoid = 'clicks_p200001'::regclass) = 3,
+        'the three January rows must have moved into clicks_p200001 (UTC month bounds)';
+    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k_feb) = 'clicks_default',
+        'the February row must stay in clicks_default';
+    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k_far) = 'clicks_default',
+        'the far-future row must stay in clicks_default';
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l) = 5, 'moving must not lose or duplicate rows';
+    ASSERT (SELECT country = 'FR' AND is_bot AND visitor_hash = 43 AND "timestamp" = '2000-01-15 12:34:56+00'
+            FROM clicks WHERE id = k_mid), 'moved row must keep its values';
+
+    -- The new partition got the partitioned indexes (PK + 2) and the FK.
+    ASSERT (SELECT count(*) FROM pg_index WHERE indrelid = 'clicks_p200001'::regclass) = 3,
+        'clicks_p200001 must have 3 indexes';
+    ASSERT (SELECT count(*) FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid
+            WHERE x.indrelid = 'clicks_p200001'::regclass) = 3,
+        'clicks_p200001 indexes must be attached to the partitioned indexes';
+    ASSERT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'clicks_p200001'::regclass
+                   AND contype = 'f' AND confrelid = 'links'::regclass AND confdeltype = 'c'),
+        'clicks_p200001 must carry the ON DELETE CASCADE FK to links';
+    -- Bounds are UTC month boundaries.
+    ASSERT (SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE oid = 'clicks_p200001'::regclass)
+           = format('FOR VALUES FROM (%L) TO (%L)',
+                    '2000-01-01 00:00:00+00'::timestamptz, '2000-02-01 00:00:00+00'::timestamptz),
+        'clicks_p200001 bounds must be [2000-01-01, 2000-02-01) UTC';
+
+    -- New inserts for the month now route to the partition; duplicates still conflict.
+    INSERT INTO clicks (link_id, "timestamp") VALUES (l, '2000-01-20 00:00:00+00');
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l AND tableoid = 'clicks_p200001'::regclass) = 4,
+        'new January click must route to clicks_p200001';
+    INSERT INTO clicks (id, link_id, "timestamp") VALUES (k_mid, l, '2000-01-15 12:34:56+00')
+        ON CONFLICT (id, "timestamp") DO NOTHING;
+    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l) = 6, 'ON CONFLICT on the new partition';
+
+    -- Idempotent.
+    n := ensure_click_partitions(0, '2000-01-01');
+    ASSERT n = 0, format('second ensure_click_partitions(0, 2000-01-01) must return 0, got %s', n);
+    -- from_month is truncated to its month.
+    n := ensure_click_partitions(0, '2000-01-17');
+    ASSERT n = 0, format('ensure_click_partitions(0, 2000-01-17) must return 0, got %s', n);
+    -- Jan exists; Feb (moving the February row) and Mar are created.
+    n := ensure_click_partitions(2, '2000-01-01');
+    ASSERT n = 2, format('ensure_click_partitions(2, 2000-01-01) must return 2, got %s', n);
+    ASSERT to_regclass('clicks_p200003') IS NOT NULL, 'clicks_p200003 must exist';
+    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k_feb) = 'clicks_p200002',
+        'the February row must have moved into clicks_p200002';
+    n := ensure_click_partitions(2, '2000-01-01');
+    ASSERT n = 0, format('repeat ensure_click_partitions(2, 2000-01-01) must return 0, got %s', n);
+    -- Default arguments cover months the migration already created.
+    n := ensure_click_partitions();
+    ASSERT n = 0, format('ensure_click_partitions() right after migration must return 0, got %s', n);
+
+    EXECUTE part_count INTO n;
+    ASSERT n = parts_before + 3, 'exactly three partitions added';
+
+    -- A same-named table that is not a partition is an error, not silently skipped.
+    CREATE TABLE clicks_p199901 (x int);
+    PERFORM pg_temp.expect_error('SELECT ensure_click_partitions(0, ''1999-01-01'')', 'P0001');
+    DROP TABLE clicks_p199901;
+
+    -- Bad arguments.
+    PERFORM pg_temp.expect_error('SELECT ensure_click_partitions(-1)', 'P0001');
+    PERFORM pg_temp.expect_error('SELECT drop_click_partitions_before(NULL)', 'P0001');
+
+    -- Retention. Cutoff inside February: only January lies entirely before it.
+    n := drop_click_partitions_before('2000-02-15');
+    ASSERT n = 1, format('drop_click_partitions_before(2000-02-15) must drop 1, got %s', n);
+    ASSERT to_regclass('clicks_p200001') IS NULL, 'clicks_p200001 must be dropped';
+    ASSERT to_regclass('clicks_p200002') IS NOT NULL, 'clicks_p200002 straddles the cutoff and must be kept';
+    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE id IN (k_start, k_mid, k_end)), 'January rows gone with partition';
+    ASSERT EXISTS (SELECT 1 FROM clicks WHERE id = k_feb), 'February row kept';
+
+    -- Nothing more to drop for the same cutoff.
+    n := drop_click_partitions_before('2000-02-15');
+    ASSERT n = 0, format('repeat drop must return 0, got %s', n);
+
+    -- Cutoff exactly at the end of March drops February and March.
+    n := drop_click_partitions_before('2000-04-01');
+    ASSERT n = 2, format('drop_click_partitions_before(2000-04-01) must drop 2, got %s', n);
+    ASSERT to_regclass('clicks_p200002') IS NULL AND to_regclass('clicks_p200003') IS NULL,
+        'clicks_p200002 and clicks_p200003 must be dropped';
+
+    -- The default partition is never dropped, whatever the cutoff, and the
+    -- current partitions are not touched by an old cutoff.
+    ASSERT to_regclass('clicks_default') IS NOT NULL, 'clicks_default must survive';
+    ASSERT EXISTS (SELECT 1 FROM clicks WHERE id = k_far AND tableoid = 'clicks_default'::regclass),
+        'rows in clicks_default are not touched by retention';
+    EXECUTE part_count INTO n;
+    ASSERT n = parts_before, 'live partitions must be untouched';
+
+    DELETE FROM users WHERE id = u;   -- cascades to the link and its remaining clicks
+    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id = l), 'cleanup';
+    DELETE FROM clients WHERE id = c;
+END $$;
+
+-- A cutoff in the far future drops every monthly partition but never the
+-- default one. Run inside a transaction that is rolled back so the database
+-- keeps its live partitions.
+BEGIN;
+DO $$
+DECLARE n int; total int;
+BEGIN
+    SELECT count(*) - 1 INTO total FROM pg_inherits WHERE inhparent = 'clicks'::regclass;
+    n := drop_click_partitions_before('9999-01-01');
+    ASSERT n = total, format('far-future cutoff must drop all %s monthly partitions, dropped %s', total, n);
+    ASSERT (SELECT array_agg(inhrelid::regclass::text) FROM pg_inherits WHERE inhparent = 'clicks'::regclass)
+           = ARRAY['clicks_default'], 'only clicks_default may remain';
+END $$;
+ROLLBACK;
+
+\echo 'schema_checks: all checks passed'
