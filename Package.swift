@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShortLinkAppTests",
-            dependencies: ["ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ"],
+            dependencies: ["ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore"],
             swiftSettings: strict
         ),
     ]

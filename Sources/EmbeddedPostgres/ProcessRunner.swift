@@ -4,15 +4,17 @@ import Glibc
 /// Runs a command with Foundation's `Process`, capturing its output, and never
 /// waits longer than a time limit.
 ///
-/// Standard output and standard error go to unlinked temporary files rather than
-/// pipes: a file never fills up, so the child can never block on a full pipe,
-/// and a grandchild that keeps the descriptor open (a daemon) cannot make the
-/// reader wait for an end-of-file that never comes.
-///
-/// Commands that leave a daemon behind (`pg_ctl start`) need ``run(_:_:timeout:leavesDaemon:)``
-/// with `leavesDaemon: true`: on Linux, Foundation learns that a child exited when every
-/// copy of a socket it hands to the child is closed, and a daemon inheriting that socket
-/// would keep `Process.isRunning` true for as long as the daemon lives.
+/// Three things keep it from hanging:
+/// - Standard output and standard error go to unlinked temporary files rather than pipes:
+///   a file never fills up, so the child never blocks writing, and a daemon the command
+///   leaves behind cannot make a reader wait for an end-of-file that never comes.
+/// - The child's exit is observed with `waitid(WNOWAIT)`, which looks without reaping
+///   (`Process` still reaps it). On Linux, `Process` only notices an exit when every copy of
+///   a socket it hands the child is closed, so a daemon that inherited it would otherwise
+///   keep `isRunning` true, and `waitUntilExit()` blocked, for as long as the daemon lives.
+/// - Commands that leave a daemon behind (`pg_ctl start`) run with `leavesDaemon: true`:
+///   `bash` closes every inherited descriptor above 2 for them, so the server holds neither
+///   that socket nor anything else of ours. (`Process` already closes all other descriptors.)
 struct ProcessRunner: Sendable {
     /// The environment every command gets.
     var environment: [String: String]
@@ -25,7 +27,7 @@ struct ProcessRunner: Sendable {
         self.environment = environment
     }
 
-    /// Runs `executable` with `arguments` and waits for it to exit.
+    /// Runs `executable` with `arguments` in `/` and waits for it to exit.
     ///
     /// - Parameters:
     ///   - executable: Absolute path of the program.
@@ -33,84 +35,103 @@ struct ProcessRunner: Sendable {
     ///   - timeout: Seconds to wait before the process is terminated (then killed).
     ///   - leavesDaemon: Whether the command starts a process that outlives it; default `false`.
     ///     When `true` the command runs under `bash`, which closes every inherited descriptor
-    ///     above 2 for it, so the daemon cannot hold Foundation's exit-notification socket.
-    /// - Returns: The exit status and captured output; a non-zero status is not an error.
+    ///     above 2 for it.
+    /// - Returns: The exit status (128 + the signal number when killed by a signal, -1 when it
+    ///   could not be observed) and the captured output; a non-zero status is not an error.
     /// - Throws: ``EmbeddedPostgresError/Code/commandFailed`` when the process cannot be launched.
     func run(_ executable: String, _ arguments: [String], timeout: Double, leavesDaemon: Bool = false) throws -> ProcessResult {
-        // `leavesDaemon` no longer changes anything: waitpid reports the child's exit even
-        // when a daemon it started still holds the inherited output descriptors.
         let commandLine = ([executable] + arguments).map(Self.quoted).joined(separator: " ")
         let output = try CaptureFile()
         let errors = try CaptureFile()
 
-        // posix_spawn + waitpid rather than Foundation's Process: Process reaps children
-        // through a SIGCHLD dispatch source, which never fired when called from some
-        // threads (test runner, NIO thread pool), leaving a zombie and a hung caller.
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.handle.fileDescriptor, 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.handle.fileDescriptor, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        sigaddset(&defaults, SIGCHLD)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let process = Process()
+        if leavesDaemon {
+            process.executableURL = URL(fileURLWithPath: try Self.bashPath())
+            process.arguments = ["-c", Self.closeInheritedDescriptorsScript, "embedded-postgres", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
         }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard spawned == 0 else {
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output.handle
+        process.standardError = errors.handle
+        do {
+            try process.run()
+        } catch {
             throw EmbeddedPostgresError(
                 code: .commandFailed,
-                message: "Could not run `\(commandLine)`: \(String(cString: strerror(spawned)))")
+                message: "Could not run `\(commandLine)`: \(error)")
         }
 
-        var status: Int32 = 0
-        var timedOut = false
-        if !Self.wait(pid, status: &status, until: Date().addingTimeInterval(timeout)) {
-            timedOut = true
-            kill(pid, SIGTERM)
-            if !Self.wait(pid, status: &status, until: Date().addingTimeInterval(3)) {
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        var exitCode = Self.waitForExit(of: process, until: Date().addingTimeInterval(timeout))
+        let timedOut = exitCode == nil
+        if timedOut {
+            kill(process.processIdentifier, SIGTERM)
+            exitCode = Self.waitForExit(of: process, until: Date().addingTimeInterval(3))
+            if exitCode == nil {
+                kill(process.processIdentifier, SIGKILL)
+                exitCode = Self.waitForExit(of: process, until: Date().addingTimeInterval(3))
             }
         }
-        let exitCode: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 
         return ProcessResult(
             commandLine: commandLine,
-            exitCode: exitCode,
+            exitCode: exitCode ?? -1,
             standardOutput: output.contents(),
             standardError: errors.contents(),
             timedOut: timedOut)
     }
 
-    /// Polls `waitpid` until the child exits or `deadline` passes; `true` when it exited.
-    private static func wait(_ pid: pid_t, status: inout Int32, until deadline: Date) -> Bool {
-        var delay: useconds_t = 1_000
+    /// Polls until `process` exits or `deadline` passes.
+    ///
+    /// - Returns: The exit status (128 + signal when killed by one), or `nil` on timeout.
+    private static func waitForExit(of process: Process, until deadline: Date) -> Int32? {
+        var delay: useconds_t = 500
         while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return true }
-            if result == -1 && errno != EINTR { return true }
-            if Date() >= deadline { return false }
+            var info = siginfo_t()
+            let result = waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOHANG | WNOWAIT)
+            if result == 0 && info._sifields._sigchld.si_pid == process.processIdentifier {
+                let status = info._sifields._sigchld.si_status
+                return info.si_code == Int32(CLD_EXITED) ? status : 128 + status
+            }
+            if result == -1 && errno == ECHILD {
+                // `Process` reaped it first; its bookkeeping follows within moments.
+                while process.isRunning {
+                    if Date() >= deadline { return nil }
+                    usleep(1_000)
+                }
+                return process.terminationReason == .exit
+                    ? process.terminationStatus
+                    : 128 + process.terminationStatus
+            }
+            if Date() >= deadline { return nil }
             usleep(delay)
-            delay = min(delay * 2, 50_000)
+            delay = min(delay * 2, 20_000)
         }
+    }
+
+    /// Runs `"$@"` with every descriptor above 2 closed, then exits with its status
+    /// (the trailing `exit` keeps bash from replacing itself with the command).
+    static let closeInheritedDescriptorsScript = #"""
+        closes=""
+        for fd in /proc/$$/fd/*; do
+          fd=${fd##*/}
+          if [ "$fd" -gt 2 ] 2>/dev/null; then closes="$closes $fd>&-"; fi
+        done
+        eval "\"\$@\"$closes"
+        exit $?
+        """#
+
+    /// The path of `bash`.
+    static func bashPath() throws -> String {
+        if let found = ["/bin/bash", "/usr/bin/bash"].first(where: FileManager.default.isExecutableFile(atPath:)) {
+            return found
+        }
+        throw EmbeddedPostgresError(
+            code: .commandFailed,
+            message: "bash is needed to start the server in the background but was not found. Install it with: apt-get install -y bash")
     }
 
     /// `argument`, single-quoted when it holds characters a shell would interpret.
@@ -135,8 +156,8 @@ private final class CaptureFile {
                 code: .commandFailed,
                 message: "Could not create a temporary file to capture command output: \(String(cString: strerror(errno))).")
         }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 

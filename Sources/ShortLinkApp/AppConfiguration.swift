@@ -16,6 +16,13 @@ public struct AppConfiguration: Sendable {
         public var maxConnections: Int
         /// libpq connect timeout in seconds; default 5.
         public var connectTimeoutSeconds: Int
+
+        /// Creates database settings.
+        public init(url: String?, maxConnections: Int = 8, connectTimeoutSeconds: Int = 5) {
+            self.url = url
+            self.maxConnections = maxConnections
+            self.connectTimeoutSeconds = connectTimeoutSeconds
+        }
     }
 
     /// The embedded Postgres used when no `DATABASE_URL` is set.
@@ -24,6 +31,12 @@ public struct AppConfiguration: Sendable {
         public var dataDirectory: String
         /// Database name; default `shortlinks`.
         public var databaseName: String
+
+        /// Creates embedded-cluster settings.
+        public init(dataDirectory: String = ".data/postgres", databaseName: String = "shortlinks") {
+            self.dataDirectory = dataDirectory
+            self.databaseName = databaseName
+        }
     }
 
     /// Database settings.
