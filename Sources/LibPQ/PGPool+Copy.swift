@@ -135,6 +135,9 @@ final class CopyOutBridge: @unchecked Sendable {
         var finished = false
         var failure: (any Error)?
         var consumerGone = false
+        /// Slots taken from `space` and not yet given back (libdispatch aborts when a
+        /// semaphore is freed below its initial count, e.g. after an early stop).
+        var slotsTaken = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -154,6 +157,7 @@ final class CopyOutBridge: @unchecked Sendable {
     /// Blocks while the buffer is full. Returns `false` once the consumer is gone.
     func send(_ chunk: [UInt8]) -> Bool {
         space.wait()
+        state.withLockedValue { $0.slotsTaken += 1 }
         enum Action { case gone, handed(CheckedContinuation<[UInt8]?, any Error>), buffered }
         let action: Action = state.withLockedValue { state in
             if state.consumerGone { return .gone }
@@ -166,10 +170,10 @@ final class CopyOutBridge: @unchecked Sendable {
         }
         switch action {
         case .gone:
-            space.signal()
+            releaseSlot()
             return false
         case .handed(let consumer):
-            space.signal()
+            releaseSlot()
             consumer.resume(returning: chunk)
             return true
         case .buffered:
@@ -204,13 +208,22 @@ final class CopyOutBridge: @unchecked Sendable {
             }
             switch action {
             case .chunk(let chunk):
-                space.signal()
+                releaseSlot()
                 continuation.resume(returning: chunk)
             case .end: continuation.resume(returning: nil)
             case .fail(let error): continuation.resume(throwing: error)
             case .wait: break
             }
         }
+    }
+
+    private func releaseSlot() {
+        state.withLockedValue { $0.slotsTaken -= 1 }
+        space.signal()
+    }
+
+    deinit {
+        for _ in 0..<max(0, state.withLockedValue { $0.slotsTaken }) { space.signal() }
     }
 
     func consumerDropped() {

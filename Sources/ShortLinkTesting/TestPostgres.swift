@@ -42,6 +42,9 @@ public enum TestPostgres {
 
         static func start() async throws -> Cluster {
             let embedded = EmbeddedPostgres(configuration: try .throwaway())
+            // Lets scripts/test remove the cluster if this process dies without cleaning up.
+            let parent = URL(fileURLWithPath: embedded.configuration.dataDirectory).deletingLastPathComponent().path
+            try? String(getpid()).write(toFile: parent + "/owner.pid", atomically: true, encoding: .utf8)
             _ = try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
             ClusterRegistry.register(embedded)
             let cluster = Cluster(embedded: embedded)
