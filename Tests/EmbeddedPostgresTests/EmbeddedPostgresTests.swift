@@ -48,7 +48,7 @@ import Testing
         let postgres = EmbeddedPostgres(configuration: configuration)
         defer { try? postgres.destroy() }
         try postgres.start()
-        let scratch = FileSystemPath.parent(configuration.dataDirectory)
+        let scratch = TestSupport.parent(of: configuration.dataDirectory)
 
         try postgres.destroy()
 
@@ -135,7 +135,7 @@ import Testing
         #expect(!TestSupport.entryExists(dataDirectory))
         #expect(!TestSupport.entryExists(clusterDirectory))
         if TestSupport.isRoot {
-            #expect(!TestSupport.entryExists(FileSystemPath.parent(clusterDirectory)))
+            #expect(!TestSupport.entryExists(TestSupport.parent(of: clusterDirectory)))
         }
         #expect(try postgres.status() == .notInitialized)
     }
@@ -215,13 +215,5 @@ import Testing
         #expect(outcomes.filter { $0 == .initializedAndStarted }.count == 1)
         #expect(outcomes.filter { $0 == .alreadyRunning }.count == 1)
         #expect(try TestSupport.psql(postgres, "select 1").output == "1")
-    }
-}
-
-/// Path helpers for assertions.
-enum FileSystemPath {
-    /// The directory holding `path`.
-    static func parent(_ path: String) -> String {
-        (path as NSString).deletingLastPathComponent
     }
 }

@@ -85,6 +85,11 @@ enum TestSupport {
         return lstat(path, &info) == 0
     }
 
+    /// The directory holding `path`.
+    static func parent(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().path
+    }
+
     /// The owner's user id of `path`, following symlinks.
     static func ownerID(of path: String) -> uid_t? {
         var info = stat()
