@@ -1,20 +1,13 @@
 import Foundation
 import Glibc
 
-/// Runs a command with Foundation's `Process`, capturing its output, and never
-/// waits longer than a time limit.
+/// Runs a command with `posix_spawn`, reaps it with `waitpid`, captures its output, and
+/// never waits longer than a time limit.
 ///
-/// Three things keep it from hanging:
-/// - Standard output and standard error go to unlinked temporary files rather than pipes:
-///   a file never fills up, so the child never blocks writing, and a daemon the command
-///   leaves behind cannot make a reader wait for an end-of-file that never comes.
-/// - The child's exit is observed with `waitid(WNOWAIT)`, which looks without reaping
-///   (`Process` still reaps it). On Linux, `Process` only notices an exit when every copy of
-///   a socket it hands the child is closed, so a daemon that inherited it would otherwise
-///   keep `isRunning` true, and `waitUntilExit()` blocked, for as long as the daemon lives.
-/// - Commands that leave a daemon behind (`pg_ctl start`) run with `leavesDaemon: true`:
-///   `bash` closes every inherited descriptor above 2 for them, so the server holds neither
-///   that socket nor anything else of ours. (`Process` already closes all other descriptors.)
+/// Standard output and standard error go to unlinked temporary files rather than pipes:
+/// a file never fills up, so the child can never block on a full pipe, and a daemon the
+/// command leaves behind (`pg_ctl start`) cannot make a reader wait for an end-of-file
+/// that never comes. `waitpid` sees the child's exit whatever descriptors a daemon keeps.
 struct ProcessRunner: Sendable {
     /// The environment every command gets.
     var environment: [String: String]
