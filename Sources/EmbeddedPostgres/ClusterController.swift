@@ -73,7 +73,18 @@ struct ClusterController: Sendable {
 
     /// Creates the cluster with `initdb` (UTF-8, superuser `postgres`, trust authentication),
     /// with the `C.UTF-8` locale, or `C` where that locale is missing.
+    ///
+    /// - Throws: ``EmbeddedPostgresError/Code/dataDirectoryUnusable`` when the directory holds
+    ///   files but no cluster (nothing is touched then), or `initdbFailed`.
     func initialize() throws {
+        guard FileSystem.isEmptyDirectory(layout.clusterPath) else {
+            throw EmbeddedPostgresError(
+                code: .dataDirectoryUnusable,
+                message: """
+                    \(layout.clusterPath) is not empty but holds no PostgreSQL cluster (no PG_VERSION), \
+                    so initdb cannot use it. Choose another data directory, or empty this one.
+                    """)
+        }
         var locale = SubprocessEnvironment.utf8LocaleIsAvailable ? "C.UTF-8" : "C"
         var result = try runInitdb(locale: locale)
         if !result.succeeded && locale != "C" && result.outputTail.lowercased().contains("locale") {

@@ -39,13 +39,20 @@ extension ClusterLayout {
         }
         try FileSystem.createDirectories(FileSystem.parent(of: clusterPath), mode: 0o755)
         try FileSystem.createDirectories(clusterPath, mode: 0o700, owner: account)
+        if !isInitialized && !FileSystem.isEmptyDirectory(clusterPath) {
+            throw unusable("""
+                \(clusterPath) is not empty but holds no PostgreSQL cluster (no PG_VERSION), so \
+                initdb cannot use it. Choose another data directory, or empty this one.
+                """)
+        }
         guard let account else { return self }
         if !account.canTraverse(FileSystem.parent(of: clusterPath)) {
             throw unusable("""
                 The postgres user cannot reach \(clusterPath): a directory above it is not \
-                traversable by that user, and the data directory is not empty, so it cannot be \
-                moved to \(Self.relocationRoot). Use a data directory outside /root, or make the \
-                directories above it traversable (chmod o+x).
+                traversable by that user, and the data directory cannot be moved to \
+                \(Self.relocationRoot) because it is not empty (or is reached through a symlink). \
+                Use a data directory outside /root, or make the directories above it traversable \
+                (chmod o+x).
                 """)
         }
         if !isInitialized {

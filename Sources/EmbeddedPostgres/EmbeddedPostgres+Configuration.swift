@@ -6,6 +6,12 @@ extension EmbeddedPostgres {
     public struct Configuration: Sendable {
         /// The data directory (`PGDATA`) as the user names it: absolute, or relative to the
         /// current directory at the time the ``EmbeddedPostgres`` is created, e.g. `".data/postgres"`.
+        ///
+        /// When the process is root, the server runs as the `postgres` user, who owns the
+        /// directory. If that user cannot traverse a directory above it (anything under
+        /// `/root`, a 0700 directory…), the cluster is kept in
+        /// `/var/lib/shortlinks/<16 hex digits of FNV-1a 64 of the absolute path>/postgres`
+        /// and this path becomes a symlink to it.
         public var dataDirectory: String
 
         /// The database created after `initdb` when missing; default `"shortlinks"`.

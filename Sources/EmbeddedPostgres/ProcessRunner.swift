@@ -1,13 +1,11 @@
 import Foundation
 import Glibc
 
-/// Runs a command with `posix_spawn`, reaps it with `waitpid`, captures its output, and
-/// never waits longer than a time limit.
-///
-/// Standard output and standard error go to unlinked temporary files rather than pipes:
-/// a file never fills up, so the child can never block on a full pipe, and a daemon the
-/// command leaves behind (`pg_ctl start`) cannot make a reader wait for an end-of-file
-/// that never comes. `waitpid` sees the child's exit whatever descriptors a daemon keeps.
+/// Runs a command with Foundation's `Process`, capturing its output into unlinked
+/// temporary files (never pipes), and never waits longer than a time limit. The exit is
+/// observed with `waitid(WNOWAIT)`; commands that leave a daemon behind (`pg_ctl start`)
+/// run under `bash`, which closes every inherited descriptor above 2 first, so the server
+/// holds none of the caller's pipes.
 struct ProcessRunner: Sendable {
     /// The environment every command gets.
     var environment: [String: String]

@@ -96,6 +96,22 @@ import Testing
         #expect(!TestSupport.entryExists("/tmp/shortlinks-pg-never-created"))
     }
 
+    @Test func start_whenDataDirHoldsOtherFiles_refusesAndLeavesThem() throws {
+        let configuration = try EmbeddedPostgres.Configuration.throwaway()
+        let postgres = EmbeddedPostgres(configuration: configuration)
+        defer { try? postgres.destroy() }
+        let keep = configuration.dataDirectory + "/notes.txt"
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try "mine".write(toFile: keep, atomically: true, encoding: .utf8)
+
+        let error = #expect(throws: EmbeddedPostgresError.self) { try postgres.start() }
+        #expect(error?.code == .dataDirectoryUnusable)
+        #expect(error?.message.contains("not empty") == true)
+        #expect(try String(contentsOfFile: keep, encoding: .utf8) == "mine")
+        #expect(TestSupport.ownerID(of: configuration.dataDirectory) == geteuid())
+        #expect(try postgres.status() == .notInitialized)
+    }
+
     @Test func start_whenSettingInvalid_throwsStartFailedQuotingServerLog() throws {
         let postgres = EmbeddedPostgres(configuration: try .throwaway(settings: ["shared_buffers": "plenty"]))
         defer { try? postgres.destroy() }
@@ -215,5 +231,22 @@ import Testing
         #expect(outcomes.filter { $0 == .initializedAndStarted }.count == 1)
         #expect(outcomes.filter { $0 == .alreadyRunning }.count == 1)
         #expect(try TestSupport.psql(postgres, "select 1").output == "1")
+    }
+}
+
+@Suite struct EmbeddedPostgresDescriptorTests {
+    /// A server left running must not hold a caller's pipe open: the reader would never see EOF.
+    @Test func start_serverDoesNotInheritTheCallersDescriptors() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)  // no O_CLOEXEC: like a pipe inherited from a shell
+        defer { close(ends[0]) }
+        let postgres = EmbeddedPostgres(configuration: try .throwaway())
+        defer { try? postgres.destroy() }
+        try postgres.start()
+        close(ends[1])
+        var descriptor = pollfd(fd: ends[0], events: Int16(POLLIN), revents: 0)
+        #expect(poll(&descriptor, 1, 2_000) == 1)  // EOF arrives only if nobody else holds the write end
+        var byte: UInt8 = 0
+        #expect(read(ends[0], &byte, 1) == 0)
     }
 }
