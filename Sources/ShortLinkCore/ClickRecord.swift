@@ -1,0 +1,178 @@
+/// The compact binary form of a ``ClickEvent``, written on the event loop without
+/// allocating and decoded later by the pipeline.
+///
+/// Layout (integers little-endian):
+/// ```
+/// u32 total length (this field included)
+/// u8  format version (1)   u8 method   u8 flags (bit 0: has client IP)   u8 reserved
+/// 16  event id   16  link id   i64 timestamp (µs since epoch)   16  client IP
+/// 7 × (u16 length, bytes): User-Agent, Referer, Accept-Language, Sec-Purpose,
+///     Purpose, X-Purpose, X-Moz; length 0xFFFF means the header was absent.
+/// ```
+/// Each header value is cut to ``maximumFieldLength`` bytes.
+public enum ClickRecord {
+    /// The format version written by this build.
+    public static let version: UInt8 = 1
+    /// The longest header value kept, in bytes.
+    public static let maximumFieldLength = 2_048
+    /// Bytes before the variable fields.
+    public static let fixedLength = 4 + 4 + 16 + 16 + 8 + 16
+    /// Number of header fields.
+    public static let fieldCount = 7
+    /// The length written for an absent header.
+    public static let absentFieldMarker: UInt16 = 0xFFFF
+
+    /// The header values of one request, as raw bytes borrowed from the request buffer.
+    public struct Fields {
+        /// `User-Agent`, or `nil` when absent.
+        public var userAgent: UnsafeRawBufferPointer?
+        /// `Referer`.
+        public var referer: UnsafeRawBufferPointer?
+        /// `Accept-Language`.
+        public var acceptLanguage: UnsafeRawBufferPointer?
+        /// `Sec-Purpose`.
+        public var secPurpose: UnsafeRawBufferPointer?
+        /// `Purpose`.
+        public var purpose: UnsafeRawBufferPointer?
+        /// `X-Purpose`.
+        public var xPurpose: UnsafeRawBufferPointer?
+        /// `X-Moz`.
+        public var xMoz: UnsafeRawBufferPointer?
+
+        /// Creates an empty set (every header absent).
+        public init() {}
+
+    }
+
+    /// Appends one record.
+    /// - Parameters:
+    ///   - buffer: the capture buffer; grows only when its reserved capacity is exhausted.
+    ///   - id: the event id (UUIDv7).
+    ///   - linkID: the link that answered.
+    ///   - timestamp: when.
+    ///   - clientIP: the client address, if known.
+    ///   - method: GET or HEAD.
+    ///   - fields: header values borrowed from the request.
+    @inlinable
+    public static func append(
+        to buffer: inout [UInt8], id: EntityID, linkID: EntityID, timestamp: Timestamp,
+        clientIP: IPAddress?, method: ClickEvent.Method, fields: Fields
+    ) {
+        let start = buffer.count
+        appendInteger(UInt32(0), to: &buffer)  // patched below
+        buffer.append(version)
+        buffer.append(method.rawValue)
+        buffer.append(clientIP == nil ? 0 : 1)
+        buffer.append(0)
+        appendInteger(id.high.bigEndian, to: &buffer)
+        appendInteger(id.low.bigEndian, to: &buffer)
+        appendInteger(linkID.high.bigEndian, to: &buffer)
+        appendInteger(linkID.low.bigEndian, to: &buffer)
+        appendInteger(timestamp.microsecondsSinceEpoch, to: &buffer)
+        appendInteger((clientIP?.high ?? 0).bigEndian, to: &buffer)
+        appendInteger((clientIP?.low ?? 0).bigEndian, to: &buffer)
+        appendField(fields.userAgent, to: &buffer)
+        appendField(fields.referer, to: &buffer)
+        appendField(fields.acceptLanguage, to: &buffer)
+        appendField(fields.secPurpose, to: &buffer)
+        appendField(fields.purpose, to: &buffer)
+        appendField(fields.xPurpose, to: &buffer)
+        appendField(fields.xMoz, to: &buffer)
+        let length = UInt32(buffer.count - start)
+        for offset in 0..<4 { buffer[start + offset] = UInt8(truncatingIfNeeded: length >> (8 * offset)) }
+    }
+
+    @inlinable
+    static func appendInteger<T: FixedWidthInteger>(_ value: T, to buffer: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    @inlinable
+    static func appendField(_ field: UnsafeRawBufferPointer?, to buffer: inout [UInt8]) {
+        guard let field else {
+            appendInteger(absentFieldMarker, to: &buffer)
+            return
+        }
+        let count = min(field.count, maximumFieldLength)
+        appendInteger(UInt16(count), to: &buffer)
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: field[0..<count]))
+    }
+
+    /// Decodes every complete record in `bytes`.
+    /// - Parameter bytes: records back to back, as ``append(to:id:linkID:timestamp:clientIP:method:fields:)`` wrote them.
+    /// - Returns: the events, and how many bytes they took; a torn record at the end is left
+    ///   unread (its bytes are not counted).
+    /// - Throws: ``ClickRecordError`` when a record is malformed before the end.
+    public static func decode(_ bytes: [UInt8]) throws(ClickRecordError) -> (events: [ClickEvent], consumed: Int) {
+        var events: [ClickEvent] = []
+        var offset = 0
+        while bytes.count - offset >= 4 {
+            let length = Int(readInteger(UInt32.self, bytes, offset))
+            guard length >= fixedLength + 2 * fieldCount, length <= fixedLength + fieldCount * (2 + maximumFieldLength)
+            else { throw ClickRecordError(offset: offset, reason: "bad record length \(length)") }
+            guard offset + length <= bytes.count else { break }
+            events.append(try decodeOne(bytes, offset, length))
+            offset += length
+        }
+        return (events, offset)
+    }
+
+    static func decodeOne(_ bytes: [UInt8], _ start: Int, _ length: Int) throws(ClickRecordError) -> ClickEvent {
+        guard bytes[start + 4] == version else {
+            throw ClickRecordError(offset: start, reason: "unknown record version \(bytes[start + 4])")
+        }
+        guard let method = ClickEvent.Method(rawValue: bytes[start + 5]) else {
+            throw ClickRecordError(offset: start, reason: "unknown method \(bytes[start + 5])")
+        }
+        let hasIP = bytes[start + 6] & 1 == 1
+        var cursor = start + 8
+        func u64() -> UInt64 {
+            defer { cursor += 8 }
+            return UInt64(bigEndian: readInteger(UInt64.self, bytes, cursor))
+        }
+        let id = EntityID(high: u64(), low: u64())
+        let linkID = EntityID(high: u64(), low: u64())
+        let micros = readInteger(Int64.self, bytes, cursor)
+        cursor += 8
+        let ip = IPAddress(high: u64(), low: u64())
+        var values: [String?] = []
+        values.reserveCapacity(fieldCount)
+        let end = start + length
+        for _ in 0..<fieldCount {
+            guard cursor + 2 <= end else { throw ClickRecordError(offset: start, reason: "record ends inside a field") }
+            let count = readInteger(UInt16.self, bytes, cursor)
+            cursor += 2
+            if count == absentFieldMarker {
+                values.append(nil)
+                continue
+            }
+            guard cursor + Int(count) <= end else { throw ClickRecordError(offset: start, reason: "field overruns record") }
+            values.append(String(decoding: bytes[cursor..<cursor + Int(count)], as: UTF8.self))
+            cursor += Int(count)
+        }
+        guard cursor == end else { throw ClickRecordError(offset: start, reason: "trailing bytes in record") }
+        return ClickEvent(
+            id: id, linkID: linkID, timestamp: Timestamp(microsecondsSinceEpoch: micros),
+            clientIP: hasIP ? ip : nil, method: method,
+            userAgent: values[0], referer: values[1], acceptLanguage: values[2],
+            secPurpose: values[3], purpose: values[4], xPurpose: values[5], xMoz: values[6])
+    }
+
+    static func readInteger<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], _ offset: Int) -> T {
+        var value: T = 0
+        for index in 0..<MemoryLayout<T>.size {
+            value |= T(truncatingIfNeeded: bytes[offset + index]) << (8 * index)
+        }
+        return value
+    }
+}
+
+/// A capture buffer that cannot be decoded.
+public struct ClickRecordError: Error, Hashable, CustomStringConvertible {
+    /// Byte offset of the bad record.
+    public var offset: Int
+    /// What is wrong with it.
+    public var reason: String
+
+    public var description: String { "malformed click record at byte \(offset): \(reason)" }
+}
