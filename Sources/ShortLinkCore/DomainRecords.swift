@@ -75,6 +75,12 @@ public struct Link: Hashable, Sendable {
     public var shortCode: ShortCode
     /// Where the code redirects to.
     public var originalURL: String
+    /// The HTTP status the redirect answers with.
+    public var redirectStatus: RedirectStatus
+    /// Whether the visitor's query string is appended to `originalURL`.
+    public var forwardQuery: Bool
+    /// After this instant the code answers 410 Gone; `nil` when it never expires.
+    public var expiresAt: Timestamp?
     /// The staff member who owns the link.
     public var userID: EntityID
     /// The client the link belongs to.
@@ -88,14 +94,19 @@ public struct Link: Hashable, Sendable {
     /// When the row last changed.
     public var updatedAt: Timestamp
 
-    /// Creates a link value.
+    /// Creates a link value. The redirect options default to what a link has when nobody
+    /// sets them: 302, query string dropped, never expires.
     public init(
-        id: EntityID, shortCode: ShortCode, originalURL: String, userID: EntityID, clientID: EntityID,
+        id: EntityID, shortCode: ShortCode, originalURL: String, redirectStatus: RedirectStatus = .default,
+        forwardQuery: Bool = false, expiresAt: Timestamp? = nil, userID: EntityID, clientID: EntityID,
         campaignID: EntityID?, tags: [String], createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.shortCode = shortCode
         self.originalURL = originalURL
+        self.redirectStatus = redirectStatus
+        self.forwardQuery = forwardQuery
+        self.expiresAt = expiresAt
         self.userID = userID
         self.clientID = clientID
         self.campaignID = campaignID

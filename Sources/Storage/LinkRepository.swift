@@ -7,6 +7,12 @@ public struct NewLink: Sendable {
     public var shortCode: ShortCode
     /// The redirect target.
     public var originalURL: String
+    /// The status the redirect answers with; default 302.
+    public var redirectStatus: RedirectStatus
+    /// Whether the visitor's query string is appended to `originalURL`; default `false`.
+    public var forwardQuery: Bool
+    /// When the code stops redirecting (410 Gone); default never.
+    public var expiresAt: Timestamp?
     /// The owning staff member.
     public var userID: EntityID
     /// The client.
@@ -17,9 +23,15 @@ public struct NewLink: Sendable {
     public var tags: [String]
 
     /// Creates the input for a new link.
-    public init(shortCode: ShortCode, originalURL: String, userID: EntityID, clientID: EntityID, campaignID: EntityID? = nil, tags: [String] = []) {
+    public init(
+        shortCode: ShortCode, originalURL: String, redirectStatus: RedirectStatus = .default, forwardQuery: Bool = false,
+        expiresAt: Timestamp? = nil, userID: EntityID, clientID: EntityID, campaignID: EntityID? = nil, tags: [String] = []
+    ) {
         self.shortCode = shortCode
         self.originalURL = originalURL
+        self.redirectStatus = redirectStatus
+        self.forwardQuery = forwardQuery
+        self.expiresAt = expiresAt
         self.userID = userID
         self.clientID = clientID
         self.campaignID = campaignID
@@ -33,15 +45,27 @@ public struct LinkPatch: Sendable {
     public var originalURL: String?
     /// New code.
     public var shortCode: ShortCode?
+    /// New redirect status.
+    public var redirectStatus: RedirectStatus?
+    /// New query-forwarding setting.
+    public var forwardQuery: Bool?
+    /// New expiry; `.some(nil)` makes the link never expire.
+    public var expiresAt: Timestamp??
     /// New campaign; `.some(nil)` clears it.
     public var campaignID: EntityID??
     /// The complete new tag list (replaces the old one).
     public var tags: [String]?
 
     /// Creates a patch.
-    public init(originalURL: String? = nil, shortCode: ShortCode? = nil, campaignID: EntityID?? = nil, tags: [String]? = nil) {
+    public init(
+        originalURL: String? = nil, shortCode: ShortCode? = nil, redirectStatus: RedirectStatus? = nil,
+        forwardQuery: Bool? = nil, expiresAt: Timestamp?? = nil, campaignID: EntityID?? = nil, tags: [String]? = nil
+    ) {
         self.originalURL = originalURL
         self.shortCode = shortCode
+        self.redirectStatus = redirectStatus
+        self.forwardQuery = forwardQuery
+        self.expiresAt = expiresAt
         self.campaignID = campaignID
         self.tags = tags
     }
@@ -78,7 +102,8 @@ public struct LinkRepository: Sendable {
     let pool: PGPool
 
     static let select = """
-        SELECT l.id, l.short_code, l.original_url, l.user_id, l.client_id, l.campaign_id, l.created_at, l.updated_at,
+        SELECT l.id, l.short_code, l.original_url, l.redirect_status, l.forward_query, l.expires_at,
+               l.user_id, l.client_id, l.campaign_id, l.created_at, l.updated_at,
                ARRAY(SELECT t.name FROM link_tags lt JOIN tags t ON t.id = lt.tag_id
                      WHERE lt.link_id = l.id ORDER BY t.name) AS tags
         FROM links l
@@ -95,15 +120,9 @@ public struct LinkRepository: Sendable {
     public func create(_ link: NewLink) async throws -> Link {
         let tags = try Names.normalizedTags(link.tags)
         return try await pool.transaction { connection in
-            let id = try connection.query(
-                """
-                INSERT INTO links (short_code, original_url, user_id, client_id, campaign_id)
-                VALUES ($1, $2, $3, $4, $5) RETURNING id
-                """,
-                [link.shortCode.rawValue, link.originalURL, link.userID.pg, link.clientID.pg, link.campaignID?.pg]
-            )[0].decode(0, as: PGUUID.self)
-            try TagRepository.replaceTags(of: EntityID(id), with: tags, on: connection)
-            return try Self.fetch(EntityID(id), on: connection)!
+            let id = try Self.insert(link, on: connection)
+            try TagRepository.replaceTags(of: id, with: tags, on: connection)
+            return try Self.fetch(id, on: connection)!
         }
     }
 
@@ -117,14 +136,7 @@ public struct LinkRepository: Sendable {
         }
         return try await pool.transaction { connection in
             try normalized.map { link in
-                let id = EntityID(
-                    try connection.query(
-                        """
-                        INSERT INTO links (short_code, original_url, user_id, client_id, campaign_id)
-                        VALUES ($1, $2, $3, $4, $5) RETURNING id
-                        """,
-                        [link.shortCode.rawValue, link.originalURL, link.userID.pg, link.clientID.pg, link.campaignID?.pg]
-                    )[0].decode(0, as: PGUUID.self))
+                let id = try Self.insert(link, on: connection)
                 try TagRepository.replaceTags(of: id, with: link.tags, on: connection)
                 return try Self.fetch(id, on: connection)!
             }
@@ -174,14 +186,23 @@ public struct LinkRepository: Sendable {
         let tags = try patch.tags.map { tags throws(ValidationError) in try Names.normalizedTags(tags) }
         let setCampaign = patch.campaignID != nil
         let campaignID = patch.campaignID ?? nil
+        let setExpiry = patch.expiresAt != nil
+        let expiresAt = patch.expiresAt ?? nil
         return try await pool.transaction { connection in
             let updated = try connection.execute(
                 """
                 UPDATE links SET original_url = COALESCE($2, original_url),
                     short_code = COALESCE($3, short_code),
-                    campaign_id = CASE WHEN $4::boolean THEN $5::uuid ELSE campaign_id END
+                    campaign_id = CASE WHEN $4::boolean THEN $5::uuid ELSE campaign_id END,
+                    redirect_status = COALESCE($6::smallint, redirect_status),
+                    forward_query = COALESCE($7::boolean, forward_query),
+                    expires_at = CASE WHEN $8::boolean THEN $9::timestamptz ELSE expires_at END
                 WHERE id = $1
-                """, [id.pg, patch.originalURL, patch.shortCode?.rawValue, setCampaign, campaignID?.pg])
+                """,
+                [
+                    id.pg, patch.originalURL, patch.shortCode?.rawValue, setCampaign, campaignID?.pg,
+                    patch.redirectStatus?.rawValue, patch.forwardQuery, setExpiry, expiresAt?.pg,
+                ])
             guard updated == 1 else { return nil }
             if let tags { try TagRepository.replaceTags(of: id, with: tags, on: connection) }
             return try Self.fetch(id, on: connection)
@@ -195,6 +216,21 @@ public struct LinkRepository: Sendable {
         try await pool.execute("DELETE FROM links WHERE id = $1", [id.pg]) == 1
     }
 
+    static func insert(_ link: NewLink, on connection: PGConnection) throws -> EntityID {
+        let id = try connection.query(
+            """
+            INSERT INTO links (short_code, original_url, redirect_status, forward_query, expires_at,
+                               user_id, client_id, campaign_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+            """,
+            [
+                link.shortCode.rawValue, link.originalURL, link.redirectStatus.rawValue, link.forwardQuery,
+                link.expiresAt?.pg, link.userID.pg, link.clientID.pg, link.campaignID?.pg,
+            ]
+        )[0].decode(0, as: PGUUID.self)
+        return EntityID(id)
+    }
+
     static func fetch(_ id: EntityID, on connection: PGConnection) throws -> Link? {
         try connection.query("\(select) WHERE l.id = $1", [id.pg]).first.map(link)
     }
@@ -206,7 +242,8 @@ public struct LinkRepository: Sendable {
         }
         return Link(
             id: try row.id("id"), shortCode: shortCode, originalURL: try row.decode("original_url"),
-            userID: try row.id("user_id"), clientID: try row.id("client_id"), campaignID: try row.optionalID("campaign_id"),
+            redirectStatus: try row.redirectStatus("redirect_status"), forwardQuery: try row.decode("forward_query"),
+            expiresAt: try row.optionalTime("expires_at"), userID: try row.id("user_id"), clientID: try row.id("client_id"), campaignID: try row.optionalID("campaign_id"),
             tags: try row.decode("tags", as: [String].self), createdAt: try row.time("created_at"),
             updatedAt: try row.time("updated_at"))
     }

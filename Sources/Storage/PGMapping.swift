@@ -17,4 +17,13 @@ extension PGRow {
     func id(_ column: String) throws -> EntityID { EntityID(try decode(column, as: PGUUID.self)) }
     func optionalID(_ column: String) throws -> EntityID? { try decode(column, as: PGUUID?.self).map(EntityID.init) }
     func time(_ column: String) throws -> Timestamp { Timestamp(try decode(column, as: PGTimestamp.self)) }
+    func optionalTime(_ column: String) throws -> Timestamp? { try decode(column, as: PGTimestamp?.self).map(Timestamp.init) }
+
+    /// A `links.redirect_status` value; the table's CHECK allows only the known statuses.
+    func redirectStatus(_ column: String) throws -> RedirectStatus {
+        guard let status = RedirectStatus(rawValue: try decode(column, as: Int.self)) else {
+            throw PGError(code: .decodingFailed, message: "column \"\(column)\" holds an unsupported redirect status")
+        }
+        return status
+    }
 }

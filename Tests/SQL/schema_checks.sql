@@ -1,7 +1,7 @@
 -- Tests/SQL/schema_checks.sql
 --
 -- Behavioural checks of the shortlinks schema. Run against a freshly migrated
--- database (0001, 0002 applied):
+-- database (every migration in Migrations/ applied):
 --
 --   psql -X -v ON_ERROR_STOP=1 -f Tests/SQL/schema_checks.sql
 --
@@ -82,6 +82,8 @@ BEGIN
     ASSERT cp.id IS NOT NULL AND cp.created_at = now() AND cp.updated_at = now(), 'campaigns defaults';
     ASSERT l.id IS NOT NULL AND l.campaign_id IS NULL AND l.created_at = now() AND l.updated_at = now(),
         'links defaults';
+    ASSERT l.redirect_status = 302 AND l.forward_query = false AND l.expires_at IS NULL,
+        'links redirect option defaults (0003): 302, no query forwarding, never expires';
     ASSERT t.id IS NOT NULL AND t.created_at = now() AND t.updated_at = now(), 'tags defaults';
     ASSERT lt.created_at = now(), 'link_tags defaults';
     ASSERT k.id IS NOT NULL AND k."timestamp" = now() AND k.is_bot = false, 'clicks defaults';
@@ -423,7 +425,8 @@ END $$;
 
 -- ---------------------------------------------------------------------------
 -- 8. CHECK constraints -> 23514 (short_code format, blanks, URL length,
---    token hash length); and the boundary values that must be accepted.
+--    redirect status, finite expiry, token hash length); and the boundary
+--    values that must be accepted.
 -- ---------------------------------------------------------------------------
 DO $$
 DECLARE
@@ -453,6 +456,23 @@ BEGIN
     PERFORM pg_temp.expect_error(format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18 + 1), 'e3' || s, u, c),
                                  '23514', 'links_original_url_length');
     EXECUTE format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18), 'max' || s, u, c);
+
+    -- redirect_status: only 301, 302, 307, 308; expires_at: NULL or finite.
+    FOREACH bad IN ARRAY ARRAY['300', '303', '304', '0'] LOOP
+        PERFORM pg_temp.expect_error(
+            format('UPDATE links SET redirect_status = %s WHERE short_code = %L', bad, 'max' || s),
+            '23514', 'links_redirect_status_check');
+    END LOOP;
+    UPDATE links SET redirect_status = 301 WHERE short_code = 'max' || s;
+    UPDATE links SET redirect_status = 307 WHERE short_code = 'max' || s;
+    UPDATE links SET redirect_status = 308 WHERE short_code = 'max' || s;
+    FOREACH bad IN ARRAY ARRAY['infinity', '-infinity'] LOOP
+        PERFORM pg_temp.expect_error(
+            format('UPDATE links SET expires_at = %L WHERE short_code = %L', bad, 'max' || s),
+            '23514', 'links_expires_at_finite');
+    END LOOP;
+    UPDATE links SET expires_at = now() + interval '1 day', forward_query = true WHERE short_code = 'max' || s;
+    UPDATE links SET expires_at = NULL WHERE short_code = 'max' || s;
 
     -- Blank names / emails.
     PERFORM pg_temp.expect_error('INSERT INTO users (email, name) VALUES (''  '', ''N'')', '23514', 'users_email_not_blank');
@@ -727,5 +747,27 @@ BEGIN
            = ARRAY['clicks_default'], 'only clicks_default may remain';
 END $$;
 ROLLBACK;
+
+-- ---------------------------------------------------------------------------
+-- 11. links_notify_changed: an enabled AFTER INSERT OR UPDATE OR DELETE row
+--     trigger on links calling notify_link_changed(). (What it sends, on
+--     channel link_changed, is checked by the Swift tests, which can LISTEN.)
+-- ---------------------------------------------------------------------------
+DO $$
+BEGIN
+    ASSERT EXISTS (
+        SELECT 1 FROM pg_trigger tg
+        WHERE tg.tgrelid = 'links'::regclass
+          AND tg.tgname = 'links_notify_changed'
+          AND tg.tgfoid = 'notify_link_changed()'::regprocedure
+          AND NOT tg.tgisinternal
+          AND tg.tgenabled = 'O'
+          AND (tg.tgtype & 1) = 1      -- FOR EACH ROW
+          AND (tg.tgtype & 2) = 0      -- AFTER
+          AND (tg.tgtype & 4) = 4      -- INSERT
+          AND (tg.tgtype & 8) = 8      -- DELETE
+          AND (tg.tgtype & 16) = 16),  -- UPDATE
+        'links must have the AFTER INSERT OR UPDATE OR DELETE row trigger links_notify_changed';
+END $$;
 
 \echo 'schema_checks: all checks passed'
