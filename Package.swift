@@ -81,6 +81,7 @@ let package = Package(
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],

@@ -1,5 +1,7 @@
 import Configuration
 import Foundation
+public import RedirectServer
+import ShortLinkCore
 import SystemPackage
 
 /// Everything the service reads at start, resolved once and passed down at init.
@@ -46,12 +48,18 @@ public struct AppConfiguration: Sendable {
     /// The folder of `NNNN_name.sql` files; default: found next to the working directory
     /// or the executable (see ``MigrationsLocator``).
     public var migrationsDirectory: String?
+    /// The public redirect listener.
+    public var edge: EdgeConfiguration
 
     /// Creates a configuration from explicit values (tests, tools).
-    public init(database: Database, embedded: Embedded, migrationsDirectory: String? = nil) {
+    public init(
+        database: Database, embedded: Embedded, migrationsDirectory: String? = nil,
+        edge: EdgeConfiguration = EdgeConfiguration()
+    ) {
         self.database = database
         self.embedded = embedded
         self.migrationsDirectory = migrationsDirectory
+        self.edge = edge
     }
 
     /// Reads the configuration from the environment and the JSON file.
@@ -69,6 +77,7 @@ public struct AppConfiguration: Sendable {
         let reader = ConfigReader(providers: [env.prefixKeys(with: "shortlinks"), file])
         let plainEnv = ConfigReader(provider: env)
         let url = plainEnv.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        let edge = try edgeConfiguration(reader)
         return AppConfiguration(
             database: Database(
                 url: url,
@@ -77,6 +86,62 @@ public struct AppConfiguration: Sendable {
             embedded: Embedded(
                 dataDirectory: reader.string(forKey: "embedded.dataDirectory", default: ".data/postgres"),
                 databaseName: reader.string(forKey: "embedded.databaseName", default: "shortlinks")),
-            migrationsDirectory: reader.string(forKey: "migrations.directory"))
+            migrationsDirectory: reader.string(forKey: "migrations.directory"),
+            edge: edge)
+    }
+
+    private static func edgeConfiguration(_ reader: ConfigReader) throws -> EdgeConfiguration {
+        let defaults = EdgeConfiguration()
+        let address = reader.string(forKey: "edge.addr", default: "\(defaults.host):\(defaults.port)")
+        let (host, port) = try hostAndPort(address, key: "SHORTLINKS_EDGE_ADDR")
+        let proxyTexts = reader.stringArray(forKey: "trustedProxies", default: [])
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        var proxies: [CIDR] = []
+        for text in proxyTexts {
+            guard let cidr = CIDR(text) else {
+                throw AppError(
+                    code: .invalidConfiguration,
+                    message: "SHORTLINKS_TRUSTED_PROXIES: '\(text)' is not an address or CIDR block (e.g. 10.0.0.0/8)")
+            }
+            proxies.append(cidr)
+        }
+        let loops = reader.int(forKey: "edge.eventLoops", default: 0)
+        let configuration = EdgeConfiguration(
+            host: host, port: port, eventLoops: loops > 0 ? loops : nil,
+            idleTimeoutSeconds: reader.double(forKey: "edge.idleTimeoutSeconds", default: defaults.idleTimeoutSeconds),
+            maxConnections: reader.int(forKey: "edge.maxConnections", default: defaults.maxConnections),
+            trustedProxies: proxies,
+            robotsTxt: reader.string(forKey: "edge.robotsTxt", default: defaults.robotsTxt),
+            maxRequestLineBytes: reader.int(forKey: "edge.maxRequestLineBytes", default: defaults.maxRequestLineBytes),
+            maxHeaderBytes: reader.int(forKey: "edge.maxHeaderBytes", default: defaults.maxHeaderBytes),
+            maxHeaderCount: reader.int(forKey: "edge.maxHeaderCount", default: defaults.maxHeaderCount),
+            resyncIntervalSeconds: reader.double(
+                forKey: "edge.resyncIntervalSeconds", default: defaults.resyncIntervalSeconds),
+            captureFlushMilliseconds: reader.int(
+                forKey: "edge.captureFlushMilliseconds", default: defaults.captureFlushMilliseconds))
+        for (name, value) in [
+            ("edge.idleTimeoutSeconds", configuration.idleTimeoutSeconds),
+            ("edge.resyncIntervalSeconds", configuration.resyncIntervalSeconds),
+            ("edge.maxConnections", Double(configuration.maxConnections)),
+            ("edge.maxHeaderBytes", Double(configuration.maxHeaderBytes)),
+            ("edge.captureFlushMilliseconds", Double(configuration.captureFlushMilliseconds)),
+        ] where !(value > 0) {
+            throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
+        return configuration
+    }
+
+    /// Splits `host:port`, `[v6]:port` or `:port` (all interfaces).
+    static func hostAndPort(_ text: String, key: String) throws -> (String, Int) {
+        let invalid = AppError(code: .invalidConfiguration, message: "\(key): '\(text)' is not host:port (e.g. 0.0.0.0:8080)")
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else { throw invalid }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        return (host, port)
     }
 }

@@ -36,6 +36,8 @@ public struct AppError: Error, CustomStringConvertible, Sendable {
         case databaseUnavailable
         /// Input given on the command line is invalid.
         case invalidInput
+        /// A configuration value (environment or Config/shortlinks.json) is invalid.
+        case invalidConfiguration
     }
 
     /// The classification.

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import ShortLinkCore
+
+/// An immutable open-addressing table of every link, shared by all event loops.
+///
+/// Built off the loops by ``LinkTableBuilder`` and never changed afterwards, so lookups
+/// need no lock. The hot data lives in raw memory owned by the table (not Swift arrays),
+/// so a lookup does no reference counting on shared buffers; response bytes sit in large
+/// shared slabs and a hit returns a slice of one (no copy, no allocation).
+final class LinkTable: Sendable {
+    /// Fixed-size facts of one link; the code and response live in the arenas.
+    struct Slot {
+        var linkHigh: UInt64
+        var linkLow: UInt64
+        var expiresAt: Int64
+        var codeOffset: UInt32
+        var slab: UInt32
+        var responseOffset: UInt32
+        var responseLength: UInt32
+        var insertAt: UInt32
+        var codeLength: UInt8
+        var flags: UInt8
+
+        static let forwardQuery: UInt8 = 1
+        static let targetHasQuery: UInt8 = 2
+    }
+
+    /// Number of links.
+    let count: Int
+    /// Bytes of response data in the slabs (for reports).
+    let responseBytes: Int
+    private let seed: UInt64
+    private let mask: Int
+    /// `(hash >> 32) << 32 | (entry index + 1)`; 0 is empty.
+    nonisolated(unsafe) private let index: UnsafeMutablePointer<UInt64>
+    nonisolated(unsafe) private let slots: UnsafeMutablePointer<Slot>
+    nonisolated(unsafe) private let codes: UnsafeMutablePointer<UInt8>
+    private let slabs: [ByteBuffer]
+
+    init(slots source: [Slot], codes codeBytes: [UInt8], slabs: [ByteBuffer], seed: UInt64, responseBytes: Int) {
+        self.count = source.count
+        self.seed = seed
+        self.slabs = slabs
+        self.responseBytes = responseBytes
+        var capacity = 16
+        while capacity < source.count + source.count / 2 + 1 { capacity <<= 1 }
+        self.mask = capacity - 1
+        let index = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        index.initialize(repeating: 0, count: capacity)
+        self.index = index
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: max(1, source.count))
+        source.withUnsafeBufferPointer { if let base = $0.baseAddress { slots.initialize(from: base, count: source.count) } }
+        self.slots = slots
+        let codes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, codeBytes.count))
+        codeBytes.withUnsafeBufferPointer { if let base = $0.baseAddress { codes.initialize(from: base, count: codeBytes.count) } }
+        self.codes = codes
+        for position in 0..<source.count {
+            insert(position)
+        }
+    }
+
+    deinit {
+        index.deallocate()
+        slots.deinitialize(count: count)
+        slots.deallocate()
+        codes.deallocate()
+    }
+
+    /// An empty table.
+    static func empty() -> LinkTable {
+        LinkTable(slots: [], codes: [], slabs: [], seed: 0, responseBytes: 0)
+    }
+
+    private func code(of slot: Slot) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: codes + Int(slot.codeOffset), count: Int(slot.codeLength))
+    }
+
+    private func insert(_ position: Int) {
+        let key = code(of: slots[position])
+        let hash = CodeHash.hash(key, seed: seed)
+        var probe = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        while true {
+            let value = index[probe]
+            if value == 0 {
+                index[probe] = tag | UInt64(position + 1)
+                return
+            }
+            // A later row for the same code replaces the earlier one.
+            if value & 0xFFFF_FFFF_0000_0000 == tag,
+                equal(code(of: slots[Int(value & 0xFFFF_FFFF) - 1]), key)
+            {
+                index[probe] = tag | UInt64(position + 1)
+                return
+            }
+            probe = (probe &+ 1) & mask
+        }
+    }
+
+    /// Finds a code.
+    /// - Parameter code: the code's bytes, borrowed from the request.
+    /// - Returns: the entry, with its response sliced from the shared slab; `nil` when absent.
+    @inline(__always)
+    func lookup(_ code: UnsafeRawBufferPointer) -> LinkEntry? {
+        let hash = CodeHash.hash(code, seed: seed)
+        var probe = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        while true {
+            let value = index[probe]
+            if value == 0 { return nil }
+            if value & 0xFFFF_FFFF_0000_0000 == tag {
+                let slot = slots[Int(value & 0xFFFF_FFFF) - 1]
+                if equal(self.code(of: slot), code) {
+                    return LinkEntry(
+                        linkID: EntityID(high: slot.linkHigh, low: slot.linkLow), expiresAt: slot.expiresAt,
+                        response: slabs[Int(slot.slab)].getSlice(
+                            at: Int(slot.responseOffset), length: Int(slot.responseLength))!,
+                        insertAt: Int(slot.insertAt), targetHasQuery: slot.flags & Slot.targetHasQuery != 0,
+                        forwardQuery: slot.flags & Slot.forwardQuery != 0)
+                }
+            }
+            probe = (probe &+ 1) & mask
+        }
+    }
+
+    @inline(__always)
+    private func equal(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        lhs.count == rhs.count && (lhs.count == 0 || memcmp(lhs.baseAddress!, rhs.baseAddress!, lhs.count) == 0)
+    }
+}

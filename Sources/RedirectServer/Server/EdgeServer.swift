@@ -1,0 +1,136 @@
+public import Logging
+import NIOCore
+import NIOPosix
+public import ServiceLifecycle
+public import ShortLinkCore
+import Synchronization
+
+/// The public edge as a `Service`: fills the link cache, listens, answers redirects until
+/// graceful shutdown, then stops accepting, lets open connections finish, and hands every
+/// captured click to the sink before returning.
+public final class EdgeServer: Service {
+    private let configuration: EdgeConfiguration
+    private let links: any LinkSource
+    private let clicks: any ClickSink
+    private let logger: Logger
+    private let boundPort = Mutex<Int?>(nil)
+    private let cacheForTests = Mutex<LinkCache?>(nil)
+
+    /// - Parameters:
+    ///   - configuration: listener, limits and cache settings.
+    ///   - links: where links come from and how changes are announced.
+    ///   - clicks: where captured clicks go.
+    ///   - logger: the edge's logger (never given request contents).
+    public init(configuration: EdgeConfiguration, links: any LinkSource, clicks: any ClickSink, logger: Logger) {
+        self.configuration = configuration
+        self.links = links
+        self.clicks = clicks
+        self.logger = logger
+    }
+
+    /// The port once listening (useful with port 0), else `nil`.
+    public var port: Int? { boundPort.withLock { $0 } }
+
+    /// Waits until the edge listens and returns its port.
+    /// - Parameter timeout: how long to wait; default 60 s.
+    public func waitUntilListening(timeout: Duration = .seconds(60)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port { return port }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw LinkCacheError.firstLoadTimedOut
+    }
+
+    /// Links in the cache's full table (tests, logs).
+    var cacheStatistics: LinkCache.Statistics? { cacheForTests.withLock { $0?.statistics } }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops ?? NIOCore.System.coreCount)
+        do {
+            try await serve(on: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+        let configuration = self.configuration
+        let sink = clicks
+        var contexts: [NIOLoopBound<LoopContext>] = []
+        for loop in group.makeIterator() {
+            contexts.append(
+                try await loop.submit {
+                    NIOLoopBound(LoopContext(eventLoop: loop, configuration: configuration, sink: sink), eventLoop: loop)
+                }.get())
+        }
+        let cache = LinkCache(contexts: contexts)
+        cacheForTests.withLock { $0 = cache }
+        let sync = LinkCacheSync(
+            source: links, cache: cache, resyncInterval: .milliseconds(Int64(configuration.resyncIntervalSeconds * 1000)),
+            logger: logger)
+        let limiter = ConnectionLimiter(limit: configuration.maxConnections)
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await sync.run() }
+            try await sync.waitForFirstLoad(
+                timeout: .milliseconds(Int64(configuration.initialLoadTimeoutSeconds * 1000)))
+
+            let flushTimers = contexts.map { context in
+                let period = TimeAmount.milliseconds(Int64(configuration.captureFlushMilliseconds))
+                return context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+                    context.value.capture.flush()
+                }
+            }
+            let server = try await bootstrap(group: group, contexts: contexts, limiter: limiter)
+                .bind(host: configuration.host, port: configuration.port).get()
+            let port = server.localAddress?.port ?? configuration.port
+            boundPort.withLock { $0 = port }
+            logger.info("edge listening", metadata: ["address": "\(configuration.host):\(port)", "links": "\(cache.statistics.tableCount)"])
+
+            try? await gracefulShutdown()
+
+            // Stop accepting, then let connections finish what they were sent.
+            logger.info("edge draining", metadata: ["connections": "\(limiter.openConnections)"])
+            try? await server.close()
+            for context in contexts {
+                context.eventLoop.execute { context.value.beginDraining() }
+            }
+            let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
+            // Cancellation (not a graceful shutdown) skips the wait: loops close what is left.
+            while limiter.openConnections > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            for timer in flushTimers { timer.cancel() }
+            // Whatever the loops captured goes to the sink before we return.
+            for context in contexts {
+                try? await context.eventLoop.submit { context.value.capture.flush() }.get()
+            }
+            tasks.cancelAll()
+            logger.info("edge stopped")
+        }
+    }
+
+    private func bootstrap(
+        group: MultiThreadedEventLoopGroup, contexts: [NIOLoopBound<LoopContext>], limiter: ConnectionLimiter
+    ) async throws -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4_096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(limiter) }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let context = contexts.first(where: { $0.eventLoop === channel.eventLoop }) else {
+                        throw ChannelError.ioOnClosedChannel
+                    }
+                    try channel.pipeline.syncOperations.addHandler(RedirectHandler(loop: context.value))
+                }
+            }
+    }
+}

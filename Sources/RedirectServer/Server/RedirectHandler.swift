@@ -1,0 +1,286 @@
+import NIOCore
+import ShortLinkCore
+
+/// The whole edge protocol on one connection: parse request heads straight from the
+/// received bytes, answer each from the loop's link cache with a pre-encoded buffer,
+/// record the click, and flush once per read.
+///
+/// Pipelined requests are answered in order; a partial head waits in `stash` for more
+/// bytes; a bad one gets 400/414/431 and the connection closes. While the socket cannot
+/// take more output the handler stops asking for input, so a client that pipelines
+/// without reading cannot grow our memory.
+final class RedirectHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let loop: LoopContext
+    private var peer: IPAddress?
+    private var stash: ByteBuffer?
+    private var closing = false
+    private var wrote = false
+    private var readHeldBack = false
+    private var sawRequestSinceTick = false
+    private var idleTicks = 0
+    private var idleTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    /// Ticks per idle timeout: a connection closes between 1 and 1¼ timeouts after its last request.
+    private static let ticksPerTimeout = 4
+
+    init(loop: LoopContext) {
+        self.loop = loop
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        loop.register(self)
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        loop.unregister(self)
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard idleTimer == nil else { return }
+        peer = context.channel.remoteAddress.flatMap(Self.address(of:))
+        scheduleIdleTick(context: context)
+        if loop.isDraining { drain() }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        loop.unregister(self)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        var buffer = unwrapInboundIn(data)
+        if var stashed = stash {
+            stash = nil
+            stashed.writeBuffer(&buffer)
+            process(context: context, buffer: &stashed)
+        } else {
+            process(context: context, buffer: &buffer)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if wrote {
+            wrote = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readHeldBack = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if readHeldBack, context.channel.isWritable {
+            readHeldBack = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Resets and broken pipes end the connection; nothing to answer.
+        context.close(promise: nil)
+    }
+
+    /// Closes the connection after what it has been sent (shutdown).
+    func drain() {
+        guard let context, !closing else { return }
+        if stash == nil { closeAfterPendingWrites(context: context) }
+    }
+
+    // MARK: - Requests
+
+    private func process(context: ChannelHandlerContext, buffer: inout ByteBuffer) {
+        let now = Timestamp.now()
+        var consumed = 0
+        var failure: RequestHeadError?
+        buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count, !closing {
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+                switch RequestHeadParser.parse(rest, limits: loop.limits) {
+                case .complete(let head):
+                    respond(context: context, head: head, bytes: rest, now: now)
+                    offset += head.headLength
+                case .incomplete:
+                    consumed = offset
+                    return
+                case .invalid(let error):
+                    failure = error
+                    consumed = bytes.count
+                    return
+                }
+            }
+            consumed = offset
+        }
+        if let failure {
+            closing = true
+            context.write(wrapOutboundOut(loop.responses.response(for: failure)), promise: nil)
+            closeAfterPendingWrites(context: context)
+            return
+        }
+        if closing {
+            closeAfterPendingWrites(context: context)
+            return
+        }
+        if consumed < buffer.readableBytes {
+            buffer.moveReaderIndex(forwardBy: consumed)
+            stash = buffer
+        } else if loop.isDraining {
+            drain()
+        }
+    }
+
+    @inline(__always)
+    private func respond(context: ChannelHandlerContext, head: RequestHead, bytes: UnsafeRawBufferPointer, now: Timestamp) {
+        sawRequestSinceTick = true
+        let mode: HTTPConnectionMode =
+            head.keepAlive && !loop.isDraining ? (head.isHTTP11 ? .keepAlive : .keepAliveHTTP10) : .close
+        if mode == .close { closing = true }
+        let isHead = head.method == .head
+        guard head.method != .other else {
+            return write(context, loop.responses.methodNotAllowed.bytes(mode: mode, isHead: false))
+        }
+        var code = bytes[head.path]
+        guard code.count >= 2, code[0] == UInt8(ascii: "/") else {
+            return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
+        }
+        code = UnsafeRawBufferPointer(rebasing: code[1...])
+        if code.count > 1, code[code.count - 1] == UInt8(ascii: "/") {
+            code = UnsafeRawBufferPointer(rebasing: code[..<(code.count - 1)])
+        }
+        guard code.count <= ShortCode.maximumLength, code.allSatisfy(ShortCode.isCodeByte) else {
+            if Self.equals(code, "robots.txt") {
+                return write(context, loop.responses.robots.bytes(mode: mode, isHead: isHead))
+            }
+            return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
+        }
+        if code.count == 7, Self.equals(code, "healthz") {
+            return write(context, loop.responses.health.bytes(mode: mode, isHead: isHead))
+        }
+        guard let entry = loop.lookup(code) else {
+            return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
+        }
+        guard entry.expiresAt > now.microsecondsSinceEpoch else {
+            return write(context, loop.responses.gone.bytes(mode: mode, isHead: isHead))
+        }
+        if mode == .keepAlive, !entry.forwardQuery || (head.query?.count ?? 0) == 0 {
+            write(context, entry.response)
+        } else {
+            write(context, Self.composeResponse(entry, query: head.query.map { bytes[$0] }, mode: mode, context: context))
+        }
+        var fields = ClickRecord.Fields()
+        fields.userAgent = head.userAgent.map { bytes[$0] }
+        fields.referer = head.referer.map { bytes[$0] }
+        fields.acceptLanguage = head.acceptLanguage.map { bytes[$0] }
+        fields.secPurpose = head.secPurpose.map { bytes[$0] }
+        fields.purpose = head.purpose.map { bytes[$0] }
+        fields.xPurpose = head.xPurpose.map { bytes[$0] }
+        fields.xMoz = head.xMoz.map { bytes[$0] }
+        let client =
+            loop.trustedProxies.isEmpty
+            ? peer
+            : ClientAddressResolver.resolve(
+                peer: peer, trusted: loop.trustedProxies, forwardedFor: head.forwardedFor.map { bytes[$0] },
+                forwarded: head.forwarded.map { bytes[$0] })
+        loop.capture.record(
+            linkID: entry.linkID, now: now, clientIP: client, method: isHead ? .head : .get, fields: fields)
+    }
+
+    @inline(__always)
+    private func write(_ context: ChannelHandlerContext, _ response: ByteBuffer) {
+        wrote = true
+        context.write(wrapOutboundOut(response), promise: nil)
+    }
+
+    /// A response that differs from the cached bytes: a forwarded query string and/or a
+    /// `Connection` header.
+    static func composeResponse(
+        _ entry: LinkEntry, query: UnsafeRawBufferPointer?, mode: HTTPConnectionMode, context: ChannelHandlerContext
+    ) -> ByteBuffer {
+        var source = entry.response
+        let connection = mode.headerLine
+        var out = context.channel.allocator.buffer(
+            capacity: source.readableBytes + (query?.count ?? 0) + 1 + connection.utf8.count)
+        var prefix = source.readSlice(length: entry.insertAt)!
+        out.writeBuffer(&prefix)
+        if entry.forwardQuery, let query, query.count > 0 {
+            out.writeInteger(entry.targetHasQuery ? UInt8(ascii: "&") : UInt8(ascii: "?"))
+            out.writeBytes(query)
+        }
+        if connection.isEmpty {
+            out.writeBuffer(&source)
+        } else {
+            // Everything but the final CRLF, the Connection line, then the blank line.
+            var headers = source.readSlice(length: source.readableBytes - 2)!
+            out.writeBuffer(&headers)
+            out.writeString(connection)
+            out.writeString("\r\n")
+        }
+        return out
+    }
+
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount
+            && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    // MARK: - Connection lifetime
+
+    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
+        closing = true
+        wrote = false
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func scheduleIdleTick(context: ChannelHandlerContext) {
+        let tick = TimeAmount.nanoseconds(max(1, loop.idleTimeout.nanoseconds / Int64(Self.ticksPerTimeout)))
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: tick) { [self] in
+            guard let context = self.context, context.channel.isActive else { return }
+            if sawRequestSinceTick {
+                sawRequestSinceTick = false
+                idleTicks = 0
+            } else {
+                idleTicks += 1
+            }
+            if idleTicks >= Self.ticksPerTimeout {
+                context.close(promise: nil)
+            } else {
+                scheduleIdleTick(context: context)
+            }
+        }
+    }
+
+    /// The peer's address, read once per connection (its text form; not on the request path).
+    static func address(of socketAddress: SocketAddress) -> IPAddress? {
+        socketAddress.ipAddress.flatMap { IPAddress($0) }
+    }
+}
+
+@available(*, unavailable)
+extension RedirectHandler: Sendable {}

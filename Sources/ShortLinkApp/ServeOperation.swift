@@ -1,0 +1,51 @@
+public import Logging
+import LibPQ
+import RedirectServer
+import ServiceLifecycle
+import Storage
+import UnixSignals
+
+/// `shortlinks serve`: prepares the database, then runs the services until SIGTERM/SIGINT.
+public struct ServeOperation: Sendable {
+    let bootstrap: DatabaseBootstrap
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - bootstrap: resolves (and, when embedded, starts) the database.
+    ///   - logger: the root logger.
+    public init(bootstrap: DatabaseBootstrap, logger: Logger) {
+        self.bootstrap = bootstrap
+        self.logger = logger
+    }
+
+    /// Migrates, builds the services for `role`, and runs them in one ServiceGroup.
+    ///
+    /// Pending migrations are applied first (under the migrator's advisory lock, so several
+    /// instances starting together are safe). Returns after a graceful shutdown.
+    public func run(role: ServeRole) async throws {
+        guard role != .admin else {
+            throw AppError(code: .invalidInput, message: "--role admin needs the admin API, which this build does not have yet")
+        }
+        let url = try await bootstrap.databaseURL()
+        let pool = try await bootstrap.makePool()
+        do {
+            let applied = try await bootstrap.migrator(pool: pool).migrate()
+            if !applied.isEmpty { logger.info("applied migrations", metadata: ["count": "\(applied.count)"]) }
+            let assembly = ServiceAssembly.build(
+                configuration: bootstrap.configuration, role: role, pool: pool, databaseURL: url, logger: logger)
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: assembly.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger))
+            try await group.run()
+            if let counter = assembly.clickCounter {
+                logger.info("clicks captured (not stored: the click pipeline is not in this build)", metadata: ["clicks": "\(counter.clicks)"])
+            }
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+        await pool.shutdown()
+    }
+}

@@ -1,0 +1,43 @@
+public import LibPQ
+public import Logging
+public import RedirectServer
+public import ServiceLifecycle
+import ShortLinkCore
+import Storage
+
+/// The long-lived parts of one `serve` process, built from configuration, so that tests
+/// build exactly what production runs (with port 0 and a throwaway database).
+public struct ServiceAssembly: Sendable {
+    /// The services, in start order (ServiceGroup stops them in reverse).
+    public var services: [any Service]
+    /// The edge, when the role includes it (tests read its port).
+    public var edge: EdgeServer?
+    /// The clicks the edge captured, while the click pipeline is not part of the build.
+    public var clickCounter: CountingClickSink?
+
+    /// Builds the services for a role.
+    /// - Parameters:
+    ///   - configuration: the app configuration.
+    ///   - role: which listeners to run.
+    ///   - pool: the database pool (owned by the caller).
+    ///   - databaseURL: the URL the cache's LISTEN connection uses.
+    ///   - logger: the root logger.
+    public static func build(
+        configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
+    ) -> ServiceAssembly {
+        var services: [any Service] = []
+        var edge: EdgeServer?
+        var counter: CountingClickSink?
+        if role == .edge || role == .all {
+            let sink = CountingClickSink()
+            let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
+            let server = EdgeServer(
+                configuration: configuration.edge, links: source, clicks: sink,
+                logger: Logger(label: "shortlinks.edge"))
+            services.append(server)
+            edge = server
+            counter = sink
+        }
+        return ServiceAssembly(services: services, edge: edge, clickCounter: counter)
+    }
+}
