@@ -1,0 +1,132 @@
+import Foundation
+import LibPQ
+import Logging
+import RedirectServer
+import ServiceLifecycle
+import ShortLinkCore
+import ShortLinkTesting
+import Storage
+import Testing
+
+/// Connection lifetime over loopback: idle timeout, the connection cap, graceful
+/// shutdown (in process, and the real binary on SIGTERM).
+@Suite struct EdgeLifecycleTests {
+    @Test func idleConnection_isClosedAfterTheTimeout() async throws {
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        let edge = try await RunningEdge(
+            url: db.url, pool: db.pool, configuration: EdgeConfiguration(eventLoops: 1, idleTimeoutSeconds: 0.4))
+        defer { Task { await edge.stop() } }
+        let socket = try LoopbackSocket(port: edge.port)
+        try socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try socket.receive().hasPrefix("HTTP/1.1 200 OK"))
+        // Open and answering, then nothing: closed by the server (EOF) within ~0.5 s.
+        let started = ContinuousClock.now
+        #expect(try socket.receive(timeoutSeconds: 5) == "")
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(300))
+        #expect(waited < .seconds(3))
+    }
+
+    @Test func connectionsBeyondTheCap_areClosedAtOnce() async throws {
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        let edge = try await RunningEdge(
+            url: db.url, pool: db.pool, configuration: EdgeConfiguration(eventLoops: 1, maxConnections: 2))
+        defer { Task { await edge.stop() } }
+        let first = try LoopbackSocket(port: edge.port)
+        let second = try LoopbackSocket(port: edge.port)
+        for socket in [first, second] {
+            try socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try socket.receive().hasPrefix("HTTP/1.1 200"))
+        }
+        let third = try LoopbackSocket(port: edge.port)
+        try? third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect((try? third.receive(timeoutSeconds: 5)) ?? "" == "")
+        // Closing one frees a slot.
+        first.close()
+        var served = false
+        for _ in 0..<100 where !served {
+            try await Task.sleep(for: .milliseconds(20))
+            served = (try? edge.get("/healthz").status) == 200
+        }
+        #expect(served)
+    }
+
+    @Test func gracefulShutdown_answersWhatWasSent_flushesClicks_andStopsListening() async throws {
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        let (user, client) = try await makeOwner(db.pool)
+        try await db.pool.execute(
+            "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('bye', 'https://example.com/bye', $1::uuid, $2::uuid)",
+            [user, client])
+        let sink = RecordingClickSink()
+        let source = PostgresLinkSourceFactory.make(db)
+        let server = EdgeServer(
+            configuration: EdgeConfiguration(host: "127.0.0.1", port: 0, eventLoops: 2, captureFlushMilliseconds: 60_000),
+            links: source, clicks: sink, logger: Logger(label: "test.edge"))
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test.group"))
+        let running = Task { try await group.run() }
+        let port = try await server.waitUntilListening()
+        for _ in 0..<5 { #expect(try LoopbackHTTP.request(port: port, path: "/bye").status == 302) }
+        // A keep-alive connection with half a request in flight when shutdown starts.
+        let pending = try LoopbackSocket(port: port)
+        try pending.send("GET /bye HTTP/1.1\r\nHost: x\r\n")
+        try await Task.sleep(for: .milliseconds(50))
+        await group.triggerGracefulShutdown()
+        try await Task.sleep(for: .milliseconds(50))
+        try pending.send("User-Agent: late/1\r\n\r\n")
+        let answer = try pending.receive()
+        #expect(answer.hasPrefix("HTTP/1.1 302 Found\r\n"))
+        #expect(answer.contains("Connection: close\r\n"))
+        try await running.value
+        // The flush period was a minute: only the shutdown flush can have delivered these.
+        #expect(sink.count == 6)
+        #expect(try sink.events().contains { $0.userAgent == "late/1" })
+        #expect(throws: (any Error).self) { try LoopbackHTTP.request(port: port, path: "/bye") }
+    }
+
+    @Test func servedBinary_onSIGTERM_exitsZero() async throws {
+        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--role", "edge"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = db.url
+        environment["SHORTLINKS_EDGE_ADDR"] = "127.0.0.1:0"
+        environment["SHORTLINKS_MIGRATIONS_DIRECTORY"] = TestPostgres.migrationsDirectory
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The port is in the "edge listening" log line.
+        var log = ""
+        var port: Int?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while port == nil, ContinuousClock.now < deadline, process.isRunning {
+            let chunk = errors.fileHandleForReading.availableData
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: #"address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(log[range].split(separator: ":").last ?? "")
+            }
+        }
+        let edgePort = try #require(port, "no listening line in: \(log)")
+        #expect(try LoopbackHTTP.request(port: edgePort, path: "/healthz").status == 200)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+}
+
+enum PostgresLinkSourceFactory {
+    static func make(_ db: TestDatabase) -> any LinkSource {
+        PostgresLinkSource(pool: db.pool, listenerURL: db.url, logger: Logger(label: "test.links"))
+    }
+}
