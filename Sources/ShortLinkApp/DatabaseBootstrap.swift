@@ -39,9 +39,15 @@ public struct DatabaseBootstrap: Sendable {
 
     /// Opens a pool on the resolved URL.
     public func makePool() async throws -> PGPool {
+        makePool(url: try await databaseURL())
+    }
+
+    /// Opens a pool on an already resolved URL.
+    /// - Parameter url: from ``databaseURL()``.
+    public func makePool(url: String) -> PGPool {
         PGPool(
             configuration: .init(
-                url: try await databaseURL(), maxConnections: configuration.database.maxConnections,
+                url: url, maxConnections: configuration.database.maxConnections,
                 connectTimeoutSeconds: configuration.database.connectTimeoutSeconds),
             logger: logger)
     }

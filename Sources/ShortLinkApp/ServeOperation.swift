@@ -26,8 +26,9 @@ public struct ServeOperation: Sendable {
         guard role != .admin else {
             throw AppError(code: .invalidInput, message: "--role admin needs the admin API, which this build does not have yet")
         }
+        MemoryTuning.configure()
         let url = try await bootstrap.databaseURL()
-        let pool = try await bootstrap.makePool()
+        let pool = bootstrap.makePool(url: url)
         do {
             let applied = try await bootstrap.migrator(pool: pool).migrate()
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["count": "\(applied.count)"]) }

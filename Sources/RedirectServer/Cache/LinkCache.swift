@@ -34,10 +34,11 @@ final class LinkCache: Sendable {
 
     var statistics: Statistics { stats.withLock { $0 } }
 
-    /// Installs a full table on every loop (dropping their overrides).
-    func install(_ table: LinkTable) {
+    /// Installs a full table on every loop (dropping their overrides); returns once every
+    /// loop uses it, so the previous table has been released.
+    func install(_ table: LinkTable) async {
         for context in contexts {
-            context.eventLoop.execute { context.value.replace(table: table) }
+            try? await context.eventLoop.submit { context.value.replace(table: table) }.get()
         }
         stats.withLock {
             $0.tableCount = table.count
