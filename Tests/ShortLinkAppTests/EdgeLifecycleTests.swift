@@ -78,7 +78,9 @@ import Testing
         try pending.send("User-Agent: late/1\r\n\r\n")
         let answer = try pending.receive()
         #expect(answer.hasPrefix("HTTP/1.1 302 Found\r\n"))
-        #expect(answer.contains("Connection: close\r\n"))
+        // Answered, then closed by the server (with `Connection: close` when the drain
+        // began before the request completed; either way the next read is EOF).
+        #expect(try pending.receive() == "")
         try await running.value
         // The flush period was a minute: only the shutdown flush can have delivered these.
         #expect(sink.count == 6)
