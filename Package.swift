@@ -132,7 +132,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ShortLinkAppTests",
-            dependencies: ["ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore"],
+            dependencies: [
+                "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
     ]

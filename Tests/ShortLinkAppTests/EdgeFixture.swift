@@ -1,4 +1,5 @@
 import LibPQ
+import NIOPosix
 import Logging
 import RedirectServer
 import ShortLinkCore
@@ -29,13 +30,20 @@ final class RunningEdge: Sendable {
         try LoopbackHTTP.request(port: port, path: path, headers: headers)
     }
 
+    /// `get` on a thread-pool thread, so polling never blocks the cooperative threads the
+    /// edge's own cache worker runs on.
+    func fetch(_ path: String) async throws -> LoopbackHTTP.Response {
+        let port = self.port
+        return try await NIOThreadPool.singleton.runIfActive { try LoopbackHTTP.request(port: port, path: path) }
+    }
+
     /// Polls until `condition` holds for a response to `path`; returns the time it took.
     func waitFor(
         _ path: String, timeout: Duration = .seconds(5), _ condition: (LoopbackHTTP.Response) -> Bool
     ) async throws -> Duration? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
-            if let response = try? get(path), condition(response) { return ContinuousClock.now - start }
+            if let response = try? await fetch(path), condition(response) { return ContinuousClock.now - start }
             try await Task.sleep(for: .milliseconds(5))
         }
         return nil
