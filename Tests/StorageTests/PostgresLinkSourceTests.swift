@@ -3,6 +3,7 @@ import Logging
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
+import Synchronization
 import Testing
 
 @Suite struct PostgresLinkSourceTests {
@@ -204,12 +205,18 @@ import Testing
                 [f.db.name])
         }
         let source = Self.source(f)
+        let seen = EventCounter()
         let consumer = Task {
-            var count = 0
-            for await _ in source.changes() { count += 1 }
-            return count
+            for await _ in source.changes() { seen.increment() }
+            return seen.value
         }
-        #expect(try await eventually { try await listeners() == 1 })
+        // Cancel only once `.listening` has reached the consumer (the backend shows up in
+        // pg_stat_activity a little before that).
+        #expect(
+            try await eventually {
+                guard seen.value == 1 else { return false }
+                return try await listeners() == 1
+            })
         consumer.cancel()
         #expect(await consumer.value == 1)
         #expect(try await eventually { try await listeners() == 0 })
@@ -224,4 +231,11 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         try await Task.sleep(for: .milliseconds(50))
     }
     return try await condition()
+}
+
+/// Counts events seen by a consumer task.
+final class EventCounter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
