@@ -1,3 +1,4 @@
+import ShortLinkTesting
 import Testing
 
 @testable import RedirectServer

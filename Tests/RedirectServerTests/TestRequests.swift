@@ -1,3 +1,4 @@
+import ShortLinkTesting
 @testable import RedirectServer
 
 // MARK: - Parsing helpers

@@ -1,4 +1,5 @@
 import ShortLinkCore
+import ShortLinkTesting
 import Testing
 
 @Suite struct IPv4ParsingTests {
