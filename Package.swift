@@ -51,6 +51,9 @@ let package = Package(
         // A private Postgres cluster from the installed binaries.
         .target(name: "EmbeddedPostgres", swiftSettings: strict),
 
+        // MaxMind DB (mmdb) reader: IP address -> GeoLocation, reloadable. No Foundation.
+        .target(name: "GeoIPLookup", dependencies: ["ShortLinkCore", "CMaxMindDB"], swiftSettings: strict),
+
         // Migrations runner and repositories.
         .target(
             name: "Storage",
@@ -78,7 +81,7 @@ let package = Package(
         .target(
             name: "ShortLinkApp",
             dependencies: [
-                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer",
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -101,7 +104,7 @@ let package = Package(
         .target(
             name: "ShortLinkTesting",
             dependencies: [
-                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp",
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp", "GeoIPLookup",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,6 +125,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GeoIPLookupTests",
+            dependencies: ["GeoIPLookup", "ShortLinkCore", "ShortLinkTesting"],
             swiftSettings: strict
         ),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
