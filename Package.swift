@@ -51,6 +51,9 @@ let package = Package(
         // A private Postgres cluster from the installed binaries.
         .target(name: "EmbeddedPostgres", swiftSettings: strict),
 
+        // Bot classifier and user-agent parser: Core only, no Foundation, no NIO.
+        .target(name: "BotDetection", dependencies: ["ShortLinkCore"], swiftSettings: strict),
+
         // Migrations runner and repositories.
         .target(
             name: "Storage",
@@ -78,7 +81,7 @@ let package = Package(
         .target(
             name: "ShortLinkApp",
             dependencies: [
-                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer",
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "BotDetection",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -124,6 +127,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "BotDetectionTests", dependencies: ["BotDetection", "ShortLinkCore"], swiftSettings: strict),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
         .testTarget(
             name: "StorageTests",
@@ -132,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShortLinkAppTests",
-            dependencies: ["ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore"],
+            dependencies: ["ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "BotDetection"],
             swiftSettings: strict
         ),
     ]
