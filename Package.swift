@@ -53,6 +53,8 @@ let package = Package(
 
         // MaxMind DB (mmdb) reader: IP address -> GeoLocation, reloadable. No Foundation.
         .target(name: "GeoIPLookup", dependencies: ["ShortLinkCore", "CMaxMindDB"], swiftSettings: strict),
+        // Bot classifier and user-agent parser: Core only, no Foundation, no NIO.
+        .target(name: "BotDetection", dependencies: ["ShortLinkCore"], swiftSettings: strict),
 
         // Migrations runner and repositories.
         .target(
@@ -81,7 +83,7 @@ let package = Package(
         .target(
             name: "ShortLinkApp",
             dependencies: [
-                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup",
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -132,6 +134,7 @@ let package = Package(
             dependencies: ["GeoIPLookup", "ShortLinkCore", "ShortLinkTesting"],
             swiftSettings: strict
         ),
+        .testTarget(name: "BotDetectionTests", dependencies: ["BotDetection", "ShortLinkCore"], swiftSettings: strict),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
         .testTarget(
             name: "StorageTests",
@@ -141,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "ShortLinkAppTests",
             dependencies: [
-                "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer",
+                "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer", "BotDetection",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -10,6 +10,6 @@ struct Shortlinks: AsyncParsableCommand {
             With no DATABASE_URL, commands use the embedded Postgres cluster in .data/postgres \
             under the current directory (started on demand).
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, SeedCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, SeedCommand.self, ClassifyCommand.self]
     )
 }
