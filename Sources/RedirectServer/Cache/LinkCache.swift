@@ -9,20 +9,12 @@ import Synchronization
 /// table or the changed entries on every loop, so the request path reads without a lock
 /// and each loop sees changes in the order they were made.
 final class LinkCache: Sendable {
-    /// What the cache holds, for logs, metrics and tests.
+    /// What the cache holds: the size for logs, the override count for compaction.
     struct Statistics: Sendable, Hashable {
         /// Links in the current full table.
         var tableCount = 0
-        /// Response bytes in the current table.
-        var tableResponseBytes = 0
         /// Codes changed since the table was built.
         var overriddenCodes = 0
-        /// Full loads done.
-        var fullLoads = 0
-        /// Individual code refreshes applied.
-        var refreshedCodes = 0
-        /// Whether a first full load has been installed.
-        var loaded = false
     }
 
     private let contexts: [NIOLoopBound<LoopContext>]
@@ -42,10 +34,7 @@ final class LinkCache: Sendable {
         }
         stats.withLock {
             $0.tableCount = table.count
-            $0.tableResponseBytes = table.responseBytes
             $0.overriddenCodes = 0
-            $0.fullLoads += 1
-            $0.loaded = true
         }
     }
 
@@ -57,7 +46,6 @@ final class LinkCache: Sendable {
         }
         stats.withLock {
             $0.overriddenCodes += changes.count
-            $0.refreshedCodes += changes.count
         }
     }
 }

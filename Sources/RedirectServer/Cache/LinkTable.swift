@@ -32,8 +32,6 @@ final class LinkTable: Sendable {
 
     /// Number of links.
     let count: Int
-    /// Bytes of response data in the slabs (for reports).
-    let responseBytes: Int
     private let seed: UInt64
     private let mask: Int
     /// `(hash >> 32) << 32 | (entry index + 1)`; 0 is empty.
@@ -42,11 +40,10 @@ final class LinkTable: Sendable {
     nonisolated(unsafe) private let codes: UnsafeMutablePointer<UInt8>
     private let slabs: [ByteBuffer]
 
-    init(slots source: [Slot], codes codeBytes: [UInt8], slabs: [ByteBuffer], seed: UInt64, responseBytes: Int) {
+    init(slots source: [Slot], codes codeBytes: [UInt8], slabs: [ByteBuffer], seed: UInt64) {
         self.count = source.count
         self.seed = seed
         self.slabs = slabs
-        self.responseBytes = responseBytes
         var capacity = 16
         while capacity < source.count + source.count / 2 + 1 { capacity <<= 1 }
         self.mask = capacity - 1
@@ -73,7 +70,7 @@ final class LinkTable: Sendable {
 
     /// An empty table.
     static func empty() -> LinkTable {
-        LinkTable(slots: [], codes: [], slabs: [], seed: 0, responseBytes: 0)
+        LinkTable(slots: [], codes: [], slabs: [], seed: 0)
     }
 
     private func code(of slot: Slot) -> UnsafeRawBufferPointer {

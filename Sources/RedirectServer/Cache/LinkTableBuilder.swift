@@ -12,7 +12,6 @@ struct LinkTableBuilder {
     private var codes: [UInt8] = []
     private var slabs: [ByteBuffer] = []
     private var current: ByteBuffer
-    private var responseBytes = 0
     private let allocator = ByteBufferAllocator()
 
     init(expectedCount: Int = 0) {
@@ -33,7 +32,6 @@ struct LinkTableBuilder {
         }
         let offset = current.writerIndex
         current.writeBytes(encoded.bytes)
-        responseBytes += encoded.bytes.count
         let codeOffset = codes.count
         codes.append(contentsOf: target.code.utf8)
         var flags: UInt8 = 0
@@ -52,6 +50,6 @@ struct LinkTableBuilder {
     /// - Parameter seed: the hash seed; default random.
     consuming func build(seed: UInt64 = .random(in: .min ... .max)) -> LinkTable {
         slabs.append(current)
-        return LinkTable(slots: slots, codes: codes, slabs: slabs, seed: seed, responseBytes: responseBytes)
+        return LinkTable(slots: slots, codes: codes, slabs: slabs, seed: seed)
     }
 }

@@ -12,8 +12,6 @@ final class ClickCapture {
     private var buffer: [UInt8] = []
     private var pending = 0
     private var random = FastRandom()
-    /// Clicks captured by this loop since start.
-    private(set) var captured = 0
 
     /// - Parameters:
     ///   - sink: where batches go.
@@ -35,7 +33,6 @@ final class ClickCapture {
         ClickRecord.append(
             to: &buffer, id: id, linkID: linkID, timestamp: now, clientIP: clientIP, method: method, fields: fields)
         pending += 1
-        captured += 1
         if pending >= batchSize { flush() }
     }
 

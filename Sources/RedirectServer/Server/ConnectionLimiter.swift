@@ -10,7 +10,6 @@ final class ConnectionLimiter: ChannelInboundHandler, Sendable {
 
     private let limit: Int
     private let open = Atomic<Int>(0)
-    private let refused = Atomic<Int>(0)
 
     init(limit: Int) {
         self.limit = limit
@@ -18,15 +17,12 @@ final class ConnectionLimiter: ChannelInboundHandler, Sendable {
 
     /// Connections open now.
     var openConnections: Int { open.load(ordering: .relaxed) }
-    /// Connections closed at accept because the cap was reached.
-    var refusedConnections: Int { refused.load(ordering: .relaxed) }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let child = unwrapInboundIn(data)
         let (_, now) = open.add(1, ordering: .relaxed)
         guard now <= limit else {
             open.subtract(1, ordering: .relaxed)
-            refused.add(1, ordering: .relaxed)
             child.close(promise: nil)
             return
         }

@@ -14,7 +14,6 @@ public final class EdgeServer: Service {
     private let clicks: any ClickSink
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
-    private let cacheForTests = Mutex<LinkCache?>(nil)
 
     /// - Parameters:
     ///   - configuration: listener, limits and cache settings.
@@ -39,11 +38,8 @@ public final class EdgeServer: Service {
             if let port { return port }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw LinkCacheError.firstLoadTimedOut
+        throw EdgeServerError.notListening(after: timeout)
     }
-
-    /// Links in the cache's full table (tests, logs).
-    var cacheStatistics: LinkCache.Statistics? { cacheForTests.withLock { $0?.statistics } }
 
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops ?? NIOCore.System.coreCount)
@@ -67,7 +63,6 @@ public final class EdgeServer: Service {
                 }.get())
         }
         let cache = LinkCache(contexts: contexts)
-        cacheForTests.withLock { $0 = cache }
         let sync = LinkCacheSync(
             source: links, cache: cache, resyncInterval: .milliseconds(Int64(configuration.resyncIntervalSeconds * 1000)),
             logger: logger)

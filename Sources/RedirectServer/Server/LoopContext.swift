@@ -60,9 +60,6 @@ final class LoopContext {
         }
     }
 
-    /// Number of codes overridden since the last full table.
-    var overrideCount: Int { overrides.count }
-
     func register(_ handler: RedirectHandler) {
         connections[ObjectIdentifier(handler)] = handler
     }
@@ -70,9 +67,6 @@ final class LoopContext {
     func unregister(_ handler: RedirectHandler) {
         connections[ObjectIdentifier(handler)] = nil
     }
-
-    /// Open connections on this loop.
-    var connectionCount: Int { connections.count }
 
     /// Starts draining: idle connections close now, busy ones after their current response.
     func beginDraining() {
