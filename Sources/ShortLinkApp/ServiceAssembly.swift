@@ -1,5 +1,7 @@
+public import AdminAPI
 public import LibPQ
 public import Logging
+public import Prometheus
 public import RedirectServer
 public import ServiceLifecycle
 import ShortLinkCore
@@ -12,8 +14,13 @@ public struct ServiceAssembly: Sendable {
     public var services: [any Service]
     /// The edge, when the role includes it (tests read its port).
     public var edge: EdgeServer?
+    /// The admin listener, when the role includes it (tests read its port).
+    public var admin: AdminServer?
     /// The clicks the edge captured, while the click pipeline is not part of the build.
     public var clickCounter: CountingClickSink?
+    /// The process's one metrics registry: components that record metrics get
+    /// `PrometheusMetricsFactory(registry: metrics)`, and the admin listener renders it at `/metrics`.
+    public var metrics: PrometheusCollectorRegistry
 
     /// Builds the services for a role.
     /// - Parameters:
@@ -25,6 +32,7 @@ public struct ServiceAssembly: Sendable {
     public static func build(
         configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
     ) -> ServiceAssembly {
+        let metrics = PrometheusCollectorRegistry()
         var services: [any Service] = []
         var edge: EdgeServer?
         var counter: CountingClickSink?
@@ -38,6 +46,27 @@ public struct ServiceAssembly: Sendable {
             edge = server
             counter = sink
         }
-        return ServiceAssembly(services: services, edge: edge, clickCounter: counter)
+        var admin: AdminServer?
+        if role == .admin || role == .all {
+            let migrationsDirectory = configuration.migrationsDirectory
+            let migrationsCurrent: @Sendable () async throws -> Bool = {
+                let directory = try MigrationsLocator.resolve(configured: migrationsDirectory)
+                let states = try await Migrator(pool: pool, directory: directory, logger: logger).status()
+                return states.allSatisfy { state in
+                    if case .applied = state.state { return true }
+                    return false
+                }
+            }
+            var cacheLoaded: (@Sendable () -> Bool)?
+            if let edge { cacheLoaded = { edge.port != nil } }
+            let readiness = ReadinessChecks(migrationsCurrent: migrationsCurrent, cacheLoaded: cacheLoaded)
+            let server = AdminAPI(
+                configuration: configuration.admin, pool: pool, metrics: metrics, readiness: readiness,
+                logger: Logger(label: "shortlinks.admin")
+            ).makeServer()
+            services.append(server)
+            admin = server
+        }
+        return ServiceAssembly(services: services, edge: edge, admin: admin, clickCounter: counter, metrics: metrics)
     }
 }
