@@ -42,6 +42,20 @@ public enum JSONValue: Sendable, Equatable {
         if case .array(let value) = self { value } else { nil }
     }
 
+    /// Equal JSON: object members compare by name, whatever their order.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)):
+            a.count == b.count && a.allSatisfy { member in b.contains { $0.key == member.key && $0.value == member.value } }
+        default: false
+        }
+    }
+
     /// The JSON type's name as error messages use it.
     var typeName: String {
         switch self {
