@@ -38,10 +38,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code("invalid_request", .badRequest, "Invalid request")
         /// A well-formed request whose values break a rule (422).
         public static let validationFailed = Code("validation_failed", .unprocessableContent, "Validation failed")
-        /// The resource named by the path does not exist (404).
+        /// The resource named by the path does not exist, or no route has this path and method (404).
         public static let notFound = Code("not_found", .notFound, "Not found")
-        /// The path exists but not with this method (405).
-        public static let methodNotAllowed = Code("method_not_allowed", .methodNotAllowed, "Method not allowed")
         /// Another link already has this code (409).
         public static let shortCodeTaken = Code("short_code_taken", .conflict, "Short code taken")
         /// Another client already has this name (409).
@@ -64,7 +62,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         /// Every code, for the OpenAPI document's test.
         public static let all: [Code] = [
             .missingCredentials, .invalidCredentials, .domainNotAllowed, .malformedJSON, .invalidRequest,
-            .validationFailed, .notFound, .methodNotAllowed, .shortCodeTaken, .clientNameTaken, .campaignNameTaken,
+            .validationFailed, .notFound, .shortCodeTaken, .clientNameTaken, .campaignNameTaken,
             .tagNameTaken, .emailTaken, .payloadTooLarge, .unsupportedMediaType, .unavailable, .internal,
         ]
     }

@@ -37,7 +37,7 @@ struct ProblemMiddleware: RouterMiddleware {
     static func code(for status: HTTPResponse.Status) -> APIError.Code {
         switch status.code {
         case 404: .notFound
-        case 405: .methodNotAllowed
+        case 405: .notFound
         case 413: .payloadTooLarge
         case 415: .unsupportedMediaType
         case 400: .invalidRequest
