@@ -79,8 +79,12 @@ public struct LinkImportOperation: Sendable {
                 switch outcome {
                 case .created: summary.created += 1
                 case .failed(let error):
-                    let details = error.errors.isEmpty ? error.detail : error.errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-                    summary.failures.append(details.hasPrefix(item.path) ? details : "\(item.path): \(details)")
+                    let prefix = item.path + "."
+                    let details = error.errors.isEmpty
+                        ? error.detail
+                        : error.errors.map { ($0.field.hasPrefix(prefix) ? String($0.field.dropFirst(prefix.count)) : $0.field) + ": " + $0.message }
+                            .joined(separator: "; ")
+                    summary.failures.append("\(item.path): \(details)")
                 case .skipped: break
                 }
             }
