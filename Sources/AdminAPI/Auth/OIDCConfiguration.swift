@@ -1,6 +1,6 @@
 /// How OIDC ID tokens (e.g. Google Sign-In's) are verified: RS256 against a JWKS, with the
 /// issuer and audience this deployment expects.
-public struct OIDCConfiguration: Sendable {
+public struct OIDCConfiguration: Sendable, Equatable {
     /// Where the signing keys come from.
     public enum KeySource: Sendable, Equatable {
         /// A JWKS JSON file on disk (re-read when it changes).
