@@ -57,7 +57,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [
+    static let badBodies: [(String, Int, String, String?)] = [
         (#"{"name":"   "}"#, 422, "validation_failed", "name"),
         (#"{}"#, 400, "invalid_request", "name"),
         (#"{"name":42}"#, 400, "invalid_request", "name"),
@@ -65,16 +65,20 @@ import Testing
         (#"{"name":""# + String(repeating: "x", count: 201) + #""}"#, 422, "validation_failed", "name"),
         (#"["Acme"]"#, 400, "invalid_request", ""),
         (#"{"name":"#, 400, "malformed_json", nil),
-    ] as [(String, Int, String, String?)])
-    func createClient_withBadBody_isRefusedAndChangesNothing(_ body: String, _ status: Int, _ code: String, _ field: String?) async throws {
+        ]
+
+    @Test func createClient_withBadBody_isRefusedAndChangesNothing() async throws {
         let harness = try await AdminHarness.make()
         try await harness.run { client in
             let before = try await harness.snapshot()
-            let reply = try await client.post("/api/v1/clients", body)
-            #expect(reply.status == status)
-            #expect(reply.code == code)
-            if let field { #expect(reply.fields.contains(field)) }
-            #expect(try await harness.snapshot() == before)
+            for (body, status, code, field) in Self.badBodies {
+                let reply = try await client.post("/api/v1/clients", body)
+                let label = String(body.prefix(60))
+                #expect(reply.status == status, "\(label)")
+                #expect(reply.code == code, "\(label)")
+                if let field { #expect(reply.fields.contains(field), "\(label)") }
+                #expect(try await harness.snapshot() == before, "\(label)")
+            }
         }
     }
 
