@@ -22,12 +22,13 @@ struct AdminHarness: Sendable {
     static let publicBaseURL = "https://sho.rt"
 
     static func make(
-        auth: AuthConfiguration = AuthConfiguration(), readiness: ReadinessChecks = ReadinessChecks(), maxBulkLinks: Int = 1000
+        auth: AuthConfiguration = AuthConfiguration(), readiness: ReadinessChecks = ReadinessChecks(), maxBulkLinks: Int = 1000,
+        maxBodyBytes: Int = 10 << 20
     ) async throws -> AdminHarness {
         let db = try await TestPostgres.database()
         let registry = PrometheusCollectorRegistry()
         let configuration = AdminConfiguration(
-            host: "127.0.0.1", port: 0, publicBaseURL: publicBaseURL, maxBulkLinks: maxBulkLinks, auth: auth)
+            host: "127.0.0.1", port: 0, publicBaseURL: publicBaseURL, maxBodyBytes: maxBodyBytes, maxBulkLinks: maxBulkLinks, auth: auth)
         let api = AdminAPI(configuration: configuration, pool: db.pool, metrics: registry, readiness: readiness, logger: Logger(label: "test.admin"))
         let user = try await UserRepository(pool: db.pool).create(email: "staff@macondo.example", name: "Staff")
         let secret = APITokenSecret.generate()

@@ -80,6 +80,17 @@ import Testing
         }
     }
 
+    @Test func body_overTheLimit_returns413AndChangesNothing() async throws {
+        let harness = try await AdminHarness.make(maxBodyBytes: 1024)
+        try await harness.run { client in
+            let before = try await harness.snapshot()
+            let reply = try await client.post("/api/v1/clients", #"{"name":""# + String(repeating: "x", count: 2000) + #""}"#)
+            #expect(reply.status == 413)
+            #expect(reply.code == "payload_too_large")
+            #expect(try await harness.snapshot() == before)
+        }
+    }
+
     @Test func unknownRouteAndMethod_areProblems() async throws {
         let harness = try await AdminHarness.make()
         try await harness.run { client in

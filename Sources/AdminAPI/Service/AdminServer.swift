@@ -26,6 +26,7 @@ public final class AdminServer: Service, Sendable {
         throw APIError(.unavailable, "the admin listener did not start within \(timeout)")
     }
 
+    /// Serves until the ServiceGroup shuts down (gracefully: open requests are answered).
     public func run() async throws {
         let application = Application(
             router: api.makeRouter(),
