@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -79,12 +81,27 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Click pipeline: journal segments, enrichment, batched COPY writer, replay.
+        .target(
+            name: "ClickPipeline",
+            dependencies: [
+                "ShortLinkCore", "GeoIPLookup", "BotDetection",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Composition root: configuration and service wiring.
         .target(
             name: "ShortLinkApp",
             dependencies: [
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection",
+                "ClickPipeline",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +149,14 @@ let package = Package(
         .testTarget(
             name: "GeoIPLookupTests",
             dependencies: ["GeoIPLookup", "ShortLinkCore", "ShortLinkTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ClickPipelineTests",
+            dependencies: [
+                "ClickPipeline", "ShortLinkCore", "ShortLinkTesting", "GeoIPLookup", "BotDetection",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "BotDetectionTests", dependencies: ["BotDetection", "ShortLinkCore"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import ClickPipeline
 public import RedirectServer
 import ShortLinkCore
 import SystemPackage
@@ -50,16 +51,19 @@ public struct AppConfiguration: Sendable {
     public var migrationsDirectory: String?
     /// The public redirect listener.
     public var edge: EdgeConfiguration
+    /// Click capture, enrichment and storage.
+    public var clicks: ClickSettings
 
     /// Creates a configuration from explicit values (tests, tools).
     public init(
         database: Database, embedded: Embedded, migrationsDirectory: String? = nil,
-        edge: EdgeConfiguration = EdgeConfiguration()
+        edge: EdgeConfiguration = EdgeConfiguration(), clicks: ClickSettings = ClickSettings(geoIPEnabled: false)
     ) {
         self.database = database
         self.embedded = embedded
         self.migrationsDirectory = migrationsDirectory
         self.edge = edge
+        self.clicks = clicks
     }
 
     /// Reads the configuration from the environment and the JSON file.
@@ -87,7 +91,48 @@ public struct AppConfiguration: Sendable {
                 dataDirectory: reader.string(forKey: "embedded.dataDirectory", default: ".data/postgres"),
                 databaseName: reader.string(forKey: "embedded.databaseName", default: "shortlinks")),
             migrationsDirectory: reader.string(forKey: "migrations.directory"),
-            edge: edge)
+            edge: edge,
+            clicks: try clickSettings(reader))
+    }
+
+    private static func clickSettings(_ reader: ConfigReader) throws -> ClickSettings {
+        let defaults = ClickSettings()
+        let pipelineDefaults = ClickPipelineConfiguration()
+        let retention = reader.int(forKey: "clicks.retentionMonths", default: 0)
+        let pipeline = ClickPipelineConfiguration(
+            maxClicksPerWrite: reader.int(forKey: "clicks.maxClicksPerWrite", default: pipelineDefaults.maxClicksPerWrite),
+            memoryBoundBytes: reader.int(forKey: "clicks.memoryBoundBytes", default: pipelineDefaults.memoryBoundBytes),
+            drainTimeoutSeconds: reader.double(
+                forKey: "clicks.drainTimeoutSeconds", default: pipelineDefaults.drainTimeoutSeconds),
+            retentionMonths: retention > 0 ? retention : nil)
+        let geoPath = reader.string(forKey: "geoip.db").flatMap { $0.isEmpty ? nil : $0 }
+        let ipLists = try ClickSettings.parseIPLists(
+            reader.stringArray(forKey: "bots.ipLists", default: []).flatMap { $0.split(separator: ";").map(String.init) })
+        let settings = ClickSettings(
+            spoolDirectory: reader.string(forKey: "clicks.spoolDir", default: defaults.spoolDirectory),
+            journal: reader.bool(forKey: "clicks.journal", default: defaults.journal),
+            journalSegmentBytes: reader.int(forKey: "clicks.journalSegmentBytes", default: defaults.journalSegmentBytes),
+            journalMaxBytes: reader.int(forKey: "clicks.journalMaxBytes", default: defaults.journalMaxBytes),
+            anonymizeIP: reader.bool(forKey: "clicks.anonymizeIP", default: defaults.anonymizeIP),
+            pipeline: pipeline,
+            geoIPDatabase: geoPath,
+            geoIPEnabled: reader.bool(forKey: "geoip.enabled", default: defaults.geoIPEnabled),
+            geoIPCheckSeconds: reader.double(forKey: "geoip.checkSeconds", default: defaults.geoIPCheckSeconds),
+            botRulesFile: reader.string(forKey: "bots.rulesFile").flatMap { $0.isEmpty ? nil : $0 },
+            botIPLists: ipLists)
+        for (name, value) in [
+            ("clicks.maxClicksPerWrite", Double(settings.pipeline.maxClicksPerWrite)),
+            ("clicks.memoryBoundBytes", Double(settings.pipeline.memoryBoundBytes)),
+            ("clicks.journalSegmentBytes", Double(settings.journalSegmentBytes)),
+            ("clicks.journalMaxBytes", Double(settings.journalMaxBytes)),
+            ("geoip.checkSeconds", settings.geoIPCheckSeconds),
+        ] where !(value > 0) {
+            throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
+        guard settings.pipeline.drainTimeoutSeconds >= 0 else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.drainTimeoutSeconds must not be negative")
+        }
+        return settings
     }
 
     private static func edgeConfiguration(_ reader: ConfigReader) throws -> EdgeConfiguration {
