@@ -170,6 +170,7 @@ let package = Package(
             name: "ShortLinkAppTests",
             dependencies: [
                 "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer", "BotDetection",
+                "ClickPipeline", "EmbeddedPostgres",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

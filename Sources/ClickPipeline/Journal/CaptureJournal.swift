@@ -38,6 +38,7 @@ public final class CaptureJournal: CaptureStorage {
         var nextNumber: UInt64 = 1
         var fileBytes = 0
         var closed = false
+        var lockReleased = false
         var shortages = 0
     }
 
@@ -73,7 +74,15 @@ public final class CaptureJournal: CaptureStorage {
     }
 
     deinit {
-        Glibc.close(lockDescriptor)
+        releaseLock()
+    }
+
+    private func releaseLock() {
+        let release = state.withLock { state -> Bool in
+            defer { state.lockReleased = true }
+            return !state.lockReleased
+        }
+        if release { Glibc.close(lockDescriptor) }
     }
 
     public func nextRegion() -> CaptureRegion? {
@@ -148,6 +157,7 @@ public final class CaptureJournal: CaptureStorage {
         }
         for segment in spares { segment.remove() }
         for segment in live { segment.unmap() }
+        releaseLock()
     }
 
     /// Bytes the journal's segment files take now.
