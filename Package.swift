@@ -171,6 +171,7 @@ let package = Package(
             dependencies: [
                 "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer", "BotDetection",
                 "ClickPipeline", "EmbeddedPostgres",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

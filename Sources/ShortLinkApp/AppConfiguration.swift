@@ -99,9 +99,14 @@ public struct AppConfiguration: Sendable {
         let defaults = ClickSettings()
         let pipelineDefaults = ClickPipelineConfiguration()
         let retention = reader.int(forKey: "clicks.retentionMonths", default: 0)
+        let maxClicks = reader.int(forKey: "clicks.maxClicksPerWrite", default: pipelineDefaults.maxClicksPerWrite)
+        let memoryBound = reader.int(forKey: "clicks.memoryBoundBytes", default: pipelineDefaults.memoryBoundBytes)
+        for (name, value) in [("clicks.maxClicksPerWrite", maxClicks), ("clicks.memoryBoundBytes", memoryBound)] where value <= 0 {
+            throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
         let pipeline = ClickPipelineConfiguration(
-            maxClicksPerWrite: reader.int(forKey: "clicks.maxClicksPerWrite", default: pipelineDefaults.maxClicksPerWrite),
-            memoryBoundBytes: reader.int(forKey: "clicks.memoryBoundBytes", default: pipelineDefaults.memoryBoundBytes),
+            maxClicksPerWrite: maxClicks,
+            memoryBoundBytes: memoryBound,
             drainTimeoutSeconds: reader.double(
                 forKey: "clicks.drainTimeoutSeconds", default: pipelineDefaults.drainTimeoutSeconds),
             retentionMonths: retention > 0 ? retention : nil)
@@ -109,6 +114,7 @@ public struct AppConfiguration: Sendable {
         let ipLists = try ClickSettings.parseIPLists(
             reader.stringArray(forKey: "bots.ipLists", default: []).flatMap { $0.split(separator: ";").map(String.init) })
         let settings = ClickSettings(
+            store: reader.bool(forKey: "clicks.store", default: defaults.store),
             spoolDirectory: reader.string(forKey: "clicks.spoolDir", default: defaults.spoolDirectory),
             journal: reader.bool(forKey: "clicks.journal", default: defaults.journal),
             journalSegmentBytes: reader.int(forKey: "clicks.journalSegmentBytes", default: defaults.journalSegmentBytes),

@@ -4,6 +4,9 @@ public import ShortLinkCore
 
 /// How clicks are captured, enriched and stored (`clicks.*`, `geoip.*`, `bots.*` keys).
 public struct ClickSettings: Sendable {
+    /// Store clicks; default `true`. `false` only counts them (the edge benchmark's
+    /// baseline): nothing is written, GeoIP is not opened.
+    public var store: Bool
     /// The spool directory holding the click journal; default `.data/spool`.
     /// One per running instance (the journal takes a lock on it).
     public var spoolDirectory: String
@@ -35,12 +38,13 @@ public struct ClickSettings: Sendable {
     /// Creates settings; every parameter has the documented default. (Tests use this with
     /// GeoIP off unless they pass the test database.)
     public init(
-        spoolDirectory: String = ".data/spool", journal: Bool = true, journalSegmentBytes: Int = 16 << 20,
+        store: Bool = true, spoolDirectory: String = ".data/spool", journal: Bool = true, journalSegmentBytes: Int = 16 << 20,
         journalMaxBytes: Int = 2 << 30, anonymizeIP: Bool = true,
         pipeline: ClickPipelineConfiguration = ClickPipelineConfiguration(),
         geoIPDatabase: String? = nil, geoIPEnabled: Bool = true, geoIPCheckSeconds: Double = 60,
         botRulesFile: String? = nil, botIPLists: [String: [CIDR]] = [:]
     ) {
+        self.store = store
         self.spoolDirectory = spoolDirectory
         self.journal = journal
         self.journalSegmentBytes = journalSegmentBytes

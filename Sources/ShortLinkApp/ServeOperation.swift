@@ -40,6 +40,9 @@ public struct ServeOperation: Sendable {
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
             try await group.run()
+            if let counter = assembly.clickCounter {
+                logger.info("clicks captured and counted, not stored (clicks.store=false)", metadata: ["clicks": "\(counter.clicks)"])
+            }
         } catch {
             await pool.shutdown()
             throw error

@@ -21,6 +21,8 @@ public struct ServiceAssembly: Sendable {
     public var edge: EdgeServer?
     /// The click pipeline, when the role includes the edge.
     public var clicks: ClickPipeline?
+    /// The counter standing in for the pipeline when `clicks.store` is off (benchmarks).
+    public var clickCounter: CountingClickSink?
     /// Every metric of this process, rendered as Prometheus text by the admin listener.
     public var metrics: PrometheusCollectorRegistry
 
@@ -40,6 +42,13 @@ public struct ServiceAssembly: Sendable {
         var services: [any Service] = []
         var edge: EdgeServer?
         var pipeline: ClickPipeline?
+        if (role == .edge || role == .all), !configuration.clicks.store {
+            let sink = CountingClickSink()
+            let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
+            let server = EdgeServer(
+                configuration: configuration.edge, links: source, clicks: sink, logger: Logger(label: "shortlinks.edge"))
+            return ServiceAssembly(services: [server], edge: server, clicks: nil, clickCounter: sink, metrics: registry)
+        }
         if role == .edge || role == .all {
             let settings = configuration.clicks
             let geo = try ClickComponents.geoLocator(settings, logger: logger)
@@ -65,6 +74,6 @@ public struct ServiceAssembly: Sendable {
             services.append(server)
             edge = server
         }
-        return ServiceAssembly(services: services, edge: edge, clicks: pipeline, metrics: registry)
+        return ServiceAssembly(services: services, edge: edge, clicks: pipeline, clickCounter: nil, metrics: registry)
     }
 }

@@ -1,4 +1,6 @@
 import ClickPipeline
+import Prometheus
+import ShortLinkApp
 import EmbeddedPostgres
 import Foundation
 import LibPQ
@@ -61,6 +63,12 @@ import Testing
         #expect(service.clicks.statistics.written == count)
         #expect(service.clicks.statistics.dropped == 0)
         #expect(journalFiles(in: service.spool).isEmpty)
+        // What /metrics will show.
+        let metrics = service.assembly.metrics.emitToString()
+        #expect(metrics.contains("shortlinks_clicks_written_total \(count)\n"))
+        #expect(metrics.contains("shortlinks_clicks_dropped_total 0\n"))
+        #expect(metrics.contains("shortlinks_click_queue_clicks 0"))
+        #expect(metrics.contains("shortlinks_click_batch_duration_seconds_count"))
     }
 
     @Test func forwardedFor_isIgnoredFromAnUntrustedPeer_andAddressesAreAnonymisedAfterTheLookup() async throws {

@@ -24,7 +24,7 @@ final class ServedBinary {
         environment["SHORTLINKS_EDGE_ADDR"] = "127.0.0.1:0"
         environment["SHORTLINKS_MIGRATIONS_DIRECTORY"] = TestPostgres.migrationsDirectory
         environment["SHORTLINKS_GEOIP_DB"] = TestGeoIP.cityDatabasePath
-        environment["SHORTLINKS_CLICKS_SPOOLDIR"] = spool
+        environment["SHORTLINKS_CLICKS_SPOOL_DIR"] = spool
         environment.merge(extraEnvironment) { $1 }
         process.environment = environment
         process.standardError = errors
