@@ -19,11 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
@@ -85,6 +85,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Click pipeline: journal segments, enrichment, batched COPY writer, replay.
+        .target(
+            name: "ClickPipeline",
+            dependencies: [
+                "ShortLinkCore", "GeoIPLookup", "BotDetection",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The staff API: Hummingbird routes, auth (API tokens, OIDC ID tokens), DTOs,
         // problem+json errors, the OpenAPI document, /readyz and /metrics.
         .target(
@@ -107,10 +119,12 @@ let package = Package(
         .target(
             name: "ShortLinkApp",
             dependencies: [
-                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection", "AdminAPI",
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection",
+                "ClickPipeline", "AdminAPI",
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -159,6 +173,14 @@ let package = Package(
             dependencies: ["GeoIPLookup", "ShortLinkCore", "ShortLinkTesting"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "ClickPipelineTests",
+            dependencies: [
+                "ClickPipeline", "ShortLinkCore", "ShortLinkTesting", "GeoIPLookup", "BotDetection",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "BotDetectionTests", dependencies: ["BotDetection", "ShortLinkCore"], swiftSettings: strict),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
         .testTarget(
@@ -188,6 +210,8 @@ let package = Package(
             name: "ShortLinkAppTests",
             dependencies: [
                 "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer", "BotDetection",
+                "ClickPipeline", "EmbeddedPostgres",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,6 +1,7 @@
 public import AdminAPI
 import Configuration
 import Foundation
+import ClickPipeline
 public import RedirectServer
 import ShortLinkCore
 import SystemPackage
@@ -51,18 +52,22 @@ public struct AppConfiguration: Sendable {
     public var migrationsDirectory: String?
     /// The public redirect listener.
     public var edge: EdgeConfiguration
+    /// Click capture, enrichment and storage.
+    public var clicks: ClickSettings
     /// The staff listener and its API (auth, public base URL, code length).
     public var admin: AdminConfiguration
 
     /// Creates a configuration from explicit values (tests, tools).
     public init(
         database: Database, embedded: Embedded, migrationsDirectory: String? = nil,
-        edge: EdgeConfiguration = EdgeConfiguration(), admin: AdminConfiguration = AdminConfiguration()
+        edge: EdgeConfiguration = EdgeConfiguration(), clicks: ClickSettings = ClickSettings(geoIPEnabled: false),
+        admin: AdminConfiguration = AdminConfiguration()
     ) {
         self.database = database
         self.embedded = embedded
         self.migrationsDirectory = migrationsDirectory
         self.edge = edge
+        self.clicks = clicks
         self.admin = admin
     }
 
@@ -91,7 +96,54 @@ public struct AppConfiguration: Sendable {
                 dataDirectory: reader.string(forKey: "embedded.dataDirectory", default: ".data/postgres"),
                 databaseName: reader.string(forKey: "embedded.databaseName", default: "shortlinks")),
             migrationsDirectory: reader.string(forKey: "migrations.directory"),
-            edge: edge, admin: try adminConfiguration(reader))
+            edge: edge,
+            clicks: try clickSettings(reader), admin: try adminConfiguration(reader))
+    }
+
+    private static func clickSettings(_ reader: ConfigReader) throws -> ClickSettings {
+        let defaults = ClickSettings()
+        let pipelineDefaults = ClickPipelineConfiguration()
+        let retention = reader.int(forKey: "clicks.retentionMonths", default: 0)
+        let maxClicks = reader.int(forKey: "clicks.maxClicksPerWrite", default: pipelineDefaults.maxClicksPerWrite)
+        let memoryBound = reader.int(forKey: "clicks.memoryBoundBytes", default: pipelineDefaults.memoryBoundBytes)
+        for (name, value) in [("clicks.maxClicksPerWrite", maxClicks), ("clicks.memoryBoundBytes", memoryBound)] where value <= 0 {
+            throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
+        let pipeline = ClickPipelineConfiguration(
+            maxClicksPerWrite: maxClicks,
+            memoryBoundBytes: memoryBound,
+            drainTimeoutSeconds: reader.double(
+                forKey: "clicks.drainTimeoutSeconds", default: pipelineDefaults.drainTimeoutSeconds),
+            retentionMonths: retention > 0 ? retention : nil)
+        let geoPath = reader.string(forKey: "geoip.db").flatMap { $0.isEmpty ? nil : $0 }
+        let ipLists = try ClickSettings.parseIPLists(
+            reader.stringArray(forKey: "bots.ipLists", default: []).flatMap { $0.split(separator: ";").map(String.init) })
+        let settings = ClickSettings(
+            store: reader.bool(forKey: "clicks.store", default: defaults.store),
+            spoolDirectory: reader.string(forKey: "clicks.spoolDir", default: defaults.spoolDirectory),
+            journal: reader.bool(forKey: "clicks.journal", default: defaults.journal),
+            journalSegmentBytes: reader.int(forKey: "clicks.journalSegmentBytes", default: defaults.journalSegmentBytes),
+            journalMaxBytes: reader.int(forKey: "clicks.journalMaxBytes", default: defaults.journalMaxBytes),
+            anonymizeIP: reader.bool(forKey: "clicks.anonymizeIP", default: defaults.anonymizeIP),
+            pipeline: pipeline,
+            geoIPDatabase: geoPath,
+            geoIPEnabled: reader.bool(forKey: "geoip.enabled", default: defaults.geoIPEnabled),
+            geoIPCheckSeconds: reader.double(forKey: "geoip.checkSeconds", default: defaults.geoIPCheckSeconds),
+            botRulesFile: reader.string(forKey: "bots.rulesFile").flatMap { $0.isEmpty ? nil : $0 },
+            botIPLists: ipLists)
+        for (name, value) in [
+            ("clicks.maxClicksPerWrite", Double(settings.pipeline.maxClicksPerWrite)),
+            ("clicks.memoryBoundBytes", Double(settings.pipeline.memoryBoundBytes)),
+            ("clicks.journalSegmentBytes", Double(settings.journalSegmentBytes)),
+            ("clicks.journalMaxBytes", Double(settings.journalMaxBytes)),
+            ("geoip.checkSeconds", settings.geoIPCheckSeconds),
+        ] where !(value > 0) {
+            throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
+        guard settings.pipeline.drainTimeoutSeconds >= 0 else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.drainTimeoutSeconds must not be negative")
+        }
+        return settings
     }
 
     private static func list(_ reader: ConfigReader, _ key: String, default fallback: [String] = []) -> [String] {

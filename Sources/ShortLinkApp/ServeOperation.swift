@@ -29,7 +29,7 @@ public struct ServeOperation: Sendable {
         do {
             let applied = try await bootstrap.migrator(pool: pool).migrate()
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["count": "\(applied.count)"]) }
-            let assembly = ServiceAssembly.build(
+            let assembly = try ServiceAssembly.build(
                 configuration: bootstrap.configuration, role: role, pool: pool, databaseURL: url, logger: logger)
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
@@ -38,7 +38,7 @@ public struct ServeOperation: Sendable {
                     logger: logger))
             try await group.run()
             if let counter = assembly.clickCounter {
-                logger.info("clicks captured (not stored: the click pipeline is not in this build)", metadata: ["clicks": "\(counter.clicks)"])
+                logger.info("clicks captured and counted, not stored (clicks.store=false)", metadata: ["clicks": "\(counter.clicks)"])
             }
         } catch {
             await pool.shutdown()

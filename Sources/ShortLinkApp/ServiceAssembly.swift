@@ -1,6 +1,11 @@
 public import AdminAPI
+import BotDetection
+public import ClickPipeline
+import Foundation
+import GeoIPLookup
 public import LibPQ
 public import Logging
+import NIOCore
 public import Prometheus
 public import RedirectServer
 public import ServiceLifecycle
@@ -10,16 +15,20 @@ import Storage
 /// The long-lived parts of one `serve` process, built from configuration, so that tests
 /// build exactly what production runs (with port 0 and a throwaway database).
 public struct ServiceAssembly: Sendable {
-    /// The services, in start order (ServiceGroup stops them in reverse).
+    /// The services, in start order (ServiceGroup stops them in reverse: the admin listener
+    /// first, then the edge before the click pipeline, so the pipeline drains what the edge
+    /// handed it last).
     public var services: [any Service]
     /// The edge, when the role includes it (tests read its port).
     public var edge: EdgeServer?
+    /// The click pipeline, when the role includes the edge.
+    public var clicks: ClickPipeline?
+    /// The counter standing in for the pipeline when `clicks.store` is off (benchmarks).
+    public var clickCounter: CountingClickSink?
     /// The admin listener, when the role includes it (tests read its port).
     public var admin: AdminServer?
-    /// The clicks the edge captured, while the click pipeline is not part of the build.
-    public var clickCounter: CountingClickSink?
-    /// The process's one metrics registry: components that record metrics get
-    /// `PrometheusMetricsFactory(registry: metrics)`, and the admin listener renders it at `/metrics`.
+    /// Every metric of this process, rendered as Prometheus text by the admin listener:
+    /// components that record metrics get `PrometheusMetricsFactory(registry: metrics)`.
     public var metrics: PrometheusCollectorRegistry
 
     /// Builds the services for a role.
@@ -29,44 +38,73 @@ public struct ServiceAssembly: Sendable {
     ///   - pool: the database pool (owned by the caller).
     ///   - databaseURL: the URL the cache's LISTEN connection uses.
     ///   - logger: the root logger.
+    /// - Throws: ``AppError`` when the GeoIP database, the bot rules or the spool directory
+    ///   cannot be used.
     public static func build(
         configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
-    ) -> ServiceAssembly {
-        let metrics = PrometheusCollectorRegistry()
-        var services: [any Service] = []
-        var edge: EdgeServer?
-        var counter: CountingClickSink?
+    ) throws -> ServiceAssembly {
+        let registry = PrometheusCollectorRegistry()
+        var assembly = ServiceAssembly(services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, metrics: registry)
         if role == .edge || role == .all {
+            try assembly.addEdge(configuration: configuration, pool: pool, databaseURL: databaseURL, logger: logger)
+        }
+        if role == .admin || role == .all {
+            assembly.addAdmin(configuration: configuration, pool: pool, logger: logger)
+        }
+        return assembly
+    }
+
+    private mutating func addEdge(configuration: AppConfiguration, pool: PGPool, databaseURL: String, logger: Logger) throws {
+        let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
+        guard configuration.clicks.store else {
             let sink = CountingClickSink()
-            let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
             let server = EdgeServer(
-                configuration: configuration.edge, links: source, clicks: sink,
-                logger: Logger(label: "shortlinks.edge"))
+                configuration: configuration.edge, links: source, clicks: sink, logger: Logger(label: "shortlinks.edge"))
             services.append(server)
             edge = server
-            counter = sink
+            clickCounter = sink
+            return
         }
-        var admin: AdminServer?
-        if role == .admin || role == .all {
-            let migrationsDirectory = configuration.migrationsDirectory
-            let migrationsCurrent: @Sendable () async throws -> Bool = {
-                let directory = try MigrationsLocator.resolve(configured: migrationsDirectory)
-                let states = try await Migrator(pool: pool, directory: directory, logger: logger).status()
-                return states.allSatisfy { state in
-                    if case .applied = state.state { return true }
-                    return false
-                }
+        let settings = configuration.clicks
+        let geo = try ClickComponents.geoLocator(settings, logger: logger)
+        if let reloadable = geo as? GeoIPLookup {
+            services.append(GeoIPReloader(lookup: reloadable, checkInterval: settings.geoIPCheckSeconds, logger: logger))
+        }
+        let loops = configuration.edge.eventLoops ?? NIOCore.System.coreCount
+        let journal = try ClickComponents.journal(settings, eventLoops: loops)
+        let pipeline = ClickPipeline(
+            configuration: settings.pipeline, store: PostgresClickStore(pool: pool),
+            enricher: ClickEnricher(
+                classifier: BotClassifier(rules: try ClickComponents.botRules(settings), ipLists: settings.botIPLists),
+                parser: UserAgentParser(), geo: geo, anonymizeAddresses: settings.anonymizeIP),
+            journal: journal, metricsFactory: PrometheusMetricsFactory(registry: metrics),
+            logger: Logger(label: "shortlinks.clicks"))
+        services.append(pipeline)
+        clicks = pipeline
+        let server = EdgeServer(
+            configuration: configuration.edge, links: source, clicks: pipeline, logger: Logger(label: "shortlinks.edge"))
+        services.append(server)
+        edge = server
+    }
+
+    private mutating func addAdmin(configuration: AppConfiguration, pool: PGPool, logger: Logger) {
+        let migrationsDirectory = configuration.migrationsDirectory
+        let migrationsCurrent: @Sendable () async throws -> Bool = {
+            let directory = try MigrationsLocator.resolve(configured: migrationsDirectory)
+            let states = try await Migrator(pool: pool, directory: directory, logger: logger).status()
+            return states.allSatisfy { state in
+                if case .applied = state.state { return true }
+                return false
             }
-            var cacheLoaded: (@Sendable () -> Bool)?
-            if let edge { cacheLoaded = { edge.port != nil } }
-            let readiness = ReadinessChecks(migrationsCurrent: migrationsCurrent, cacheLoaded: cacheLoaded)
-            let server = AdminAPI(
-                configuration: configuration.admin, pool: pool, metrics: metrics, readiness: readiness,
-                logger: Logger(label: "shortlinks.admin")
-            ).makeServer()
-            services.append(server)
-            admin = server
         }
-        return ServiceAssembly(services: services, edge: edge, admin: admin, clickCounter: counter, metrics: metrics)
+        var cacheLoaded: (@Sendable () -> Bool)?
+        if let edge { cacheLoaded = { edge.port != nil } }
+        let server = AdminAPI(
+            configuration: configuration.admin, pool: pool, metrics: metrics,
+            readiness: ReadinessChecks(migrationsCurrent: migrationsCurrent, cacheLoaded: cacheLoaded),
+            logger: Logger(label: "shortlinks.admin")
+        ).makeServer()
+        services.append(server)
+        admin = server
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The compact binary form of a ``ClickEvent``, written on the event loop without
 /// allocating and decoded later by the pipeline.
 ///
@@ -9,7 +11,9 @@
 /// 7 × (u16 length, bytes): User-Agent, Referer, Accept-Language, Sec-Purpose,
 ///     Purpose, X-Purpose, X-Moz; length 0xFFFF means the header was absent.
 /// ```
-/// Each header value is cut to ``maximumFieldLength`` bytes.
+/// Each header value is cut to ``maximumFieldLength`` bytes. A length word of zero ends a
+/// sequence of records (journal segments are zero-filled, and a record's length is written
+/// last, so a record cut short by a crash reads as the end).
 public enum ClickRecord {
     /// The format version written by this build.
     public static let version: UInt8 = 1
@@ -82,6 +86,78 @@ public enum ClickRecord {
         for offset in 0..<4 { buffer[start + offset] = UInt8(truncatingIfNeeded: length >> (8 * offset)) }
     }
 
+    /// The bytes one record with these fields takes.
+    /// - Parameter fields: the header values.
+    @inlinable
+    public static func encodedLength(_ fields: Fields) -> Int {
+        @inline(__always) func size(_ field: UnsafeRawBufferPointer?) -> Int {
+            2 + min(field?.count ?? 0, maximumFieldLength)
+        }
+        return fixedLength + size(fields.userAgent) + size(fields.referer) + size(fields.acceptLanguage)
+            + size(fields.secPurpose) + size(fields.purpose) + size(fields.xPurpose) + size(fields.xMoz)
+    }
+
+    /// Writes one record into raw (journal) memory, its length word last, so that a reader
+    /// of the same memory after a crash sees either the whole record or none of it.
+    /// - Parameters:
+    ///   - base: where the record starts; ``encodedLength(_:)`` bytes must be writable.
+    ///   - id: the event id (UUIDv7).
+    ///   - linkID: the link that answered.
+    ///   - timestamp: when.
+    ///   - clientIP: the client address, if known.
+    ///   - method: GET or HEAD.
+    ///   - fields: header values borrowed from the request.
+    /// - Returns: the bytes written.
+    @inlinable
+    public static func write(
+        to base: UnsafeMutableRawPointer, id: EntityID, linkID: EntityID, timestamp: Timestamp,
+        clientIP: IPAddress?, method: ClickEvent.Method, fields: Fields
+    ) -> Int {
+        var cursor = base + 4
+        @inline(__always) func put<T: FixedWidthInteger>(_ value: T) {
+            cursor.storeBytes(of: value.littleEndian, toByteOffset: 0, as: T.self)
+            cursor += MemoryLayout<T>.size
+        }
+        @inline(__always) func putField(_ field: UnsafeRawBufferPointer?) {
+            guard let field else { return put(absentFieldMarker) }
+            let count = min(field.count, maximumFieldLength)
+            put(UInt16(count))
+            if count > 0 { cursor.copyMemory(from: field.baseAddress!, byteCount: count) }
+            cursor += count
+        }
+        put(version)
+        put(method.rawValue)
+        put(UInt8(clientIP == nil ? 0 : 1))
+        put(UInt8(0))
+        put(id.high.bigEndian)
+        put(id.low.bigEndian)
+        put(linkID.high.bigEndian)
+        put(linkID.low.bigEndian)
+        put(timestamp.microsecondsSinceEpoch)
+        put((clientIP?.high ?? 0).bigEndian)
+        put((clientIP?.low ?? 0).bigEndian)
+        putField(fields.userAgent)
+        putField(fields.referer)
+        putField(fields.acceptLanguage)
+        putField(fields.secPurpose)
+        putField(fields.purpose)
+        putField(fields.xPurpose)
+        putField(fields.xMoz)
+        let length = base.distance(to: cursor)
+        // The body must be in memory before the length that commits it; a compiler fence
+        // is enough, since only a later reader of the same pages (after a crash) cares.
+        commitFence()
+        base.storeBytes(of: UInt32(length).littleEndian, as: UInt32.self)
+        return length
+    }
+
+    /// A release fence behind an opaque call: the compiler may not move the body's stores
+    /// past it.
+    @usableFromInline @inline(never)
+    static func commitFence() {
+        atomicMemoryFence(ordering: .releasing)
+    }
+
     @inlinable
     static func appendInteger<T: FixedWidthInteger>(_ value: T, to buffer: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
@@ -104,10 +180,21 @@ public enum ClickRecord {
     ///   unread (its bytes are not counted).
     /// - Throws: ``ClickRecordError`` when a record is malformed before the end.
     public static func decode(_ bytes: [UInt8]) throws(ClickRecordError) -> (events: [ClickEvent], consumed: Int) {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(ClickRecordError) in try decode(raw) } }
+        return try result.get()
+    }
+
+    /// Decodes every complete record in raw memory (e.g. a journal segment), stopping at a
+    /// zero length word or a torn record.
+    /// - Parameter bytes: records back to back.
+    /// - Returns: the events, and how many bytes they took.
+    /// - Throws: ``ClickRecordError`` when a record is malformed before the end.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(ClickRecordError) -> (events: [ClickEvent], consumed: Int) {
         var events: [ClickEvent] = []
         var offset = 0
         while bytes.count - offset >= 4 {
             let length = Int(readInteger(UInt32.self, bytes, offset))
+            if length == 0 { break }
             guard length >= fixedLength + 2 * fieldCount, length <= fixedLength + fieldCount * (2 + maximumFieldLength)
             else { throw ClickRecordError(offset: offset, reason: "bad record length \(length)") }
             guard offset + length <= bytes.count else { break }
@@ -117,7 +204,7 @@ public enum ClickRecord {
         return (events, offset)
     }
 
-    static func decodeOne(_ bytes: [UInt8], _ start: Int, _ length: Int) throws(ClickRecordError) -> ClickEvent {
+    static func decodeOne(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ length: Int) throws(ClickRecordError) -> ClickEvent {
         guard bytes[start + 4] == version else {
             throw ClickRecordError(offset: start, reason: "unknown record version \(bytes[start + 4])")
         }
@@ -158,12 +245,8 @@ public enum ClickRecord {
             secPurpose: values[3], purpose: values[4], xPurpose: values[5], xMoz: values[6])
     }
 
-    static func readInteger<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], _ offset: Int) -> T {
-        var value: T = 0
-        for index in 0..<MemoryLayout<T>.size {
-            value |= T(truncatingIfNeeded: bytes[offset + index]) << (8 * index)
-        }
-        return value
+    static func readInteger<T: FixedWidthInteger>(_: T.Type, _ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
 

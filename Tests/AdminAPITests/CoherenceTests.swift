@@ -1,4 +1,5 @@
 @testable import AdminAPI
+import Foundation
 import Logging
 import NIOPosix
 import Prometheus
@@ -26,10 +27,14 @@ import Testing
         init(db: TestDatabase) async throws {
             var edge = EdgeConfiguration(host: "127.0.0.1", port: 0, eventLoops: 1)
             edge.captureFlushMilliseconds = 50
+            // The real role `all`: edge, click pipeline (journal in a scratch folder) and admin.
+            let spool = NSTemporaryDirectory() + "admin-spool-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
             let configuration = AppConfiguration(
                 database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory, edge: edge,
+                clicks: ClickSettings(spoolDirectory: spool, journalSegmentBytes: 1 << 20, geoIPEnabled: false),
                 admin: AdminConfiguration(host: "127.0.0.1", port: 0, publicBaseURL: "https://sho.rt"))
-            let assembly = ServiceAssembly.build(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
+            let assembly = try ServiceAssembly.build(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
             self.assembly = assembly
             let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
             self.group = group
@@ -101,6 +106,7 @@ import Testing
         let metrics = try await service.admin("GET", "/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("shortlinks_admin_requests_total"))
+        #expect(metrics.body.contains("shortlinks_click_queue_clicks"), "the click pipeline's series are in the same registry")
         #expect(service.assembly.metrics.emitToString().contains("shortlinks_admin_requests_total"), "the assembly owns the registry /metrics renders")
         await service.stop()
         await db.drop()
@@ -135,8 +141,9 @@ import Testing
         let configuration = AppConfiguration(
             database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory,
             admin: AdminConfiguration(host: "127.0.0.1", port: 0))
-        let assembly = ServiceAssembly.build(configuration: configuration, role: .admin, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
+        let assembly = try ServiceAssembly.build(configuration: configuration, role: .admin, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
         #expect(assembly.edge == nil)
+        #expect(assembly.clicks == nil)
         let admin = try #require(assembly.admin)
         let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
         let task = Task { try await group.run() }

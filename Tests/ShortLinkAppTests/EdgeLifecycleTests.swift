@@ -89,41 +89,13 @@ import Testing
     }
 
     @Test func servedBinary_onSIGTERM_exitsZero() async throws {
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
         let db = try await TestPostgres.database()
         defer { Task { await db.drop() } }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--role", "edge"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = db.url
-        environment["SHORTLINKS_EDGE_ADDR"] = "127.0.0.1:0"
-        environment["SHORTLINKS_MIGRATIONS_DIRECTORY"] = TestPostgres.migrationsDirectory
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // The port is in the "edge listening" log line.
-        var log = ""
-        var port: Int?
-        let deadline = ContinuousClock.now + .seconds(60)
-        while port == nil, ContinuousClock.now < deadline, process.isRunning {
-            let chunk = errors.fileHandleForReading.availableData
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: #"address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(log[range].split(separator: ":").last ?? "")
-            }
-        }
-        let edgePort = try #require(port, "no listening line in: \(log)")
-        #expect(try LoopbackHTTP.request(port: edgePort, path: "/healthz").status == 200)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        let served = try ServedBinary(databaseURL: db.url, spool: temporarySpool())
+        #expect(try LoopbackHTTP.request(port: served.port, path: "/healthz").status == 200)
+        served.stop(with: SIGTERM)
+        #expect(served.process.terminationReason == .exit)
+        #expect(served.process.terminationStatus == 0)
     }
 }
 

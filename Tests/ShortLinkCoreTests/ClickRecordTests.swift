@@ -224,7 +224,9 @@ private func setLength(_ length: UInt32, at offset: Int, in bytes: inout [UInt8]
     static let minimumLength = ClickRecord.fixedLength + 2 * ClickRecord.fieldCount
     static let maximumLength = ClickRecord.fixedLength + ClickRecord.fieldCount * (2 + ClickRecord.maximumFieldLength)
 
-    @Test(arguments: [0, 4, UInt32(minimumLength - 1), UInt32(maximumLength + 1), UInt32.max])
+    // Zero is not here: a zero length word is the end of a journal segment's records
+    // (decode_stopsAtAZeroLengthWord).
+    @Test(arguments: [1, 4, UInt32(minimumLength - 1), UInt32(maximumLength + 1), UInt32.max])
     func decode_whenLengthOutOfRange_throws(_ length: UInt32) throws {
         let first = ClickRecord.encode([fullEvent()])
         var bytes = ClickRecord.encode([fullEvent(), fullEvent(method: .head)])
@@ -296,5 +298,45 @@ private func setLength(_ length: UInt32, at offset: Int, in bytes: inout [UInt8]
         bytes[4] = 9
         let batch = ClickBatch(bytes: bytes, count: 1)
         #expect(throws: ClickRecordError.self) { try batch.events() }
+    }
+}
+
+@Suite struct ClickRecordJournalTests {
+    @Test func write_producesTheSameBytesAsAppend() {
+        let agent = Array("Mozilla/5.0".utf8)
+        let referer = Array("https://example.com/".utf8)
+        agent.withUnsafeBytes { agentBytes in
+            referer.withUnsafeBytes { refererBytes in
+                var fields = ClickRecord.Fields()
+                fields.userAgent = agentBytes
+                fields.referer = refererBytes
+                var appended: [UInt8] = []
+                ClickRecord.append(
+                    to: &appended, id: EntityID(high: 1, low: 2), linkID: EntityID(high: 3, low: 4),
+                    timestamp: Timestamp(microsecondsSinceEpoch: 42), clientIP: IPAddress("2001:db8::1"), method: .get,
+                    fields: fields)
+                var raw = [UInt8](repeating: 0, count: 1_024)
+                let length = raw.withUnsafeMutableBytes { buffer in
+                    ClickRecord.write(
+                        to: buffer.baseAddress!, id: EntityID(high: 1, low: 2), linkID: EntityID(high: 3, low: 4),
+                        timestamp: Timestamp(microsecondsSinceEpoch: 42), clientIP: IPAddress("2001:db8::1"),
+                        method: .get, fields: fields)
+                }
+                #expect(length == ClickRecord.encodedLength(fields))
+                #expect(Array(raw[0..<length]) == appended)
+            }
+        }
+    }
+
+    @Test func decode_stopsAtAZeroLengthWord() throws {
+        var bytes: [UInt8] = []
+        ClickRecord.append(
+            to: &bytes, id: EntityID(high: 1, low: 1), linkID: EntityID(high: 2, low: 2),
+            timestamp: Timestamp(microsecondsSinceEpoch: 1), clientIP: nil, method: .get, fields: .init())
+        let length = bytes.count
+        bytes += [UInt8](repeating: 0, count: 64)
+        let decoded = try ClickRecord.decode(bytes)
+        #expect(decoded.events.count == 1)
+        #expect(decoded.consumed == length)
     }
 }

@@ -101,7 +101,7 @@ public final class EdgeServer: Service {
             for timer in flushTimers { timer.cancel() }
             // Whatever the loops captured goes to the sink before we return.
             for context in contexts {
-                try? await context.eventLoop.submit { context.value.capture.flush() }.get()
+                try? await context.eventLoop.submit { context.value.capture.close() }.get()
             }
             tasks.cancelAll()
             logger.info("edge stopped")

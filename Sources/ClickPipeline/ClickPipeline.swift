@@ -1,0 +1,268 @@
+public import CoreMetrics
+public import Logging
+public import ServiceLifecycle
+public import ShortLinkCore
+import Synchronization
+
+/// The real ``ClickSink``: takes the edge's batches without blocking, enriches them and
+/// writes them to the ``ClickStore`` in `COPY` transactions, retrying with backoff until
+/// they are stored. Records also lie in the ``CaptureJournal`` (when given), which is
+/// what survives a crash; journal files of an earlier process are replayed at start.
+///
+/// As a `Service` it must stop after the edge (list it before the edge in the group):
+/// on graceful shutdown it writes everything queued, waiting up to
+/// ``ClickPipelineConfiguration/drainTimeoutSeconds`` for the database, and leaves what it
+/// could not store in the journal for the next start.
+public final class ClickPipeline: ClickSink, Service {
+    private struct State {
+        var queue: ClickQueue
+        var statistics = ClickPipelineStatistics()
+        var shutdownRequested = false
+        /// Set when graceful shutdown begins: the database gets until then.
+        var drainDeadline: ContinuousClock.Instant?
+    }
+
+    private let configuration: ClickPipelineConfiguration
+    private let store: any ClickStore
+    private let enricher: ClickEnricher
+    private let journal: CaptureJournal?
+    private let metrics: ClickPipelineMetrics
+    private let logger: Logger
+    private let state: Mutex<State>
+    private let finished = Mutex(false)
+
+    /// - Parameters:
+    ///   - configuration: batching, memory bound, drain and retry settings.
+    ///   - store: where clicks are written.
+    ///   - enricher: bot verdict, GeoIP, user agent, anonymisation.
+    ///   - journal: the crash-safe capture journal; `nil` keeps clicks in memory only.
+    ///   - metricsFactory: where the metrics go.
+    ///   - logger: the pipeline's logger (never given click contents).
+    public init(
+        configuration: ClickPipelineConfiguration, store: any ClickStore, enricher: ClickEnricher,
+        journal: CaptureJournal?, metricsFactory: any MetricsFactory, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.enricher = enricher
+        self.journal = journal
+        self.metrics = ClickPipelineMetrics(factory: metricsFactory)
+        self.logger = logger
+        self.state = Mutex(State(queue: ClickQueue(memoryBound: configuration.memoryBoundBytes)))
+    }
+
+    public var captureStorage: (any CaptureStorage)? { journal }
+
+    public func submit(_ batch: ClickBatch) {
+        let (outcome, queued) = state.withLock { state in
+            let outcome = state.queue.push(batch)
+            state.statistics.received += batch.count
+            switch outcome {
+            case .queued: break
+            case .spilled: state.statistics.spilledBatches += 1
+            case .dropped: state.statistics.dropped += batch.count
+            }
+            return (outcome, state.queue.clicks)
+        }
+        metrics.queueClicks.record(queued)
+        switch outcome {
+        case .queued: break
+        case .spilled: metrics.spilledBatches.increment()
+        case .dropped: metrics.dropped.increment(by: batch.count)
+        }
+    }
+
+    /// Counts since start.
+    public var statistics: ClickPipelineStatistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.queued = state.queue.clicks
+            return statistics
+        }
+    }
+
+    /// `true` once ``run()`` has written (or journaled) everything and returned.
+    public var hasFinished: Bool { finished.withLock { $0 } }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await writeUntilDrained()
+        } onGracefulShutdown: {
+            let timeout = Duration.milliseconds(Int64(self.configuration.drainTimeoutSeconds * 1000))
+            self.state.withLock {
+                $0.shutdownRequested = true
+                $0.drainDeadline = .now + timeout
+            }
+        }
+        finished.withLock { $0 = true }
+    }
+
+    // MARK: - Writer
+
+    private func writeUntilDrained() async {
+        var random = SystemRandomNumberGenerator()
+        var hashers: [Int64: VisitorHasher] = [:]
+        var writer = GroupWriter(
+            store: store, enricher: enricher, configuration: configuration, metrics: metrics, logger: logger)
+        var nextMaintenance = ContinuousClock.now
+
+        if let journal, !journal.leftovers.isEmpty {
+            await replay(journal.leftovers, writer: &writer, hashers: &hashers, random: &random)
+        }
+        while true {
+            refillJournal()
+            if ContinuousClock.now >= nextMaintenance {
+                nextMaintenance = await maintain()
+            }
+            let (group, stopping) = state.withLock { state in
+                (state.queue.take(maxClicks: configuration.maxClicksPerWrite), state.shutdownRequested)
+            }
+            if group.isEmpty {
+                if stopping { break }
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
+            let events = decode(group)
+            let outcome = await writer.write(
+                events, initialMode: .direct, hashers: &hashers, random: &random,
+                deadline: drainDeadline)
+            switch outcome {
+            case .stored(let result):
+                record(result)
+                for batch in group { if let position = batch.journal { journal?.acknowledge(position) } }
+            case .gaveUp:
+                state.withLock { $0.queue.putBack(group) }
+            }
+            metrics.queueClicks.record(state.withLock { $0.queue.clicks })
+            if case .gaveUp = outcome { break }
+        }
+        leaveRestForNextStart()
+    }
+
+    private func decode(_ group: [PendingBatch]) -> [ClickEvent] {
+        var events: [ClickEvent] = []
+        events.reserveCapacity(group.reduce(0) { $0 + $1.count })
+        for batch in group where batch.count > 0 {
+            let bytes =
+                batch.bytes
+                ?? batch.journal.flatMap { position in
+                    journal?.records(segment: position.segment, range: batch.journalStart..<position.end)
+                }
+            guard let bytes else {
+                logger.error("click batch has neither bytes nor a journal copy", metadata: ["clicks": "\(batch.count)"])
+                continue
+            }
+            do {
+                events += try ClickRecord.decode(bytes).events
+            } catch {
+                logger.error("undecodable click batch", metadata: ["error": "\(error)"])
+            }
+        }
+        return events
+    }
+
+    private func drainDeadline() -> ContinuousClock.Instant? {
+        state.withLock { $0.drainDeadline }
+    }
+
+    private func record(_ result: GroupWriter.Result) {
+        metrics.written.increment(by: result.write.inserted)
+        metrics.batches.increment(by: result.transactions)
+        if result.rejected > 0 { metrics.rejected.increment(by: result.rejected) }
+        if result.write.orphaned > 0 { metrics.orphaned.increment(by: result.write.orphaned) }
+        if result.write.duplicates > 0 { metrics.duplicates.increment(by: result.write.duplicates) }
+        state.withLock { state in
+            state.statistics.written += result.write.inserted
+            state.statistics.batches += result.transactions
+            state.statistics.retries += result.retries
+            state.statistics.rejected += result.rejected
+            state.statistics.orphaned += result.write.orphaned
+            state.statistics.duplicates += result.write.duplicates
+        }
+    }
+
+    /// Replays journal files an earlier process left (idempotently), deleting each once stored.
+    private func replay(
+        _ files: [String], writer: inout GroupWriter, hashers: inout [Int64: VisitorHasher],
+        random: inout SystemRandomNumberGenerator
+    ) async {
+        for path in files {
+            let events: [ClickEvent]
+            do {
+                events = try JournalFile.pendingEvents(at: path)
+            } catch {
+                logger.error("damaged click journal file kept aside", metadata: ["error": "\(error)"])
+                journal?.quarantine(leftover: path)
+                continue
+            }
+            var offset = 0
+            while offset < events.count {
+                let chunk = Array(events[offset..<min(events.count, offset + configuration.maxClicksPerWrite)])
+                let outcome = await writer.write(
+                    chunk, initialMode: .idempotent, hashers: &hashers, random: &random,
+                    deadline: drainDeadline)
+                guard case .stored(let result) = outcome else { return }
+                record(result)
+                state.withLock { $0.statistics.replayed += result.write.inserted }
+                metrics.replayed.increment(by: result.write.inserted)
+                offset += chunk.count
+            }
+            journal?.discard(leftover: path)
+            logger.info("replayed click journal file", metadata: ["clicks": "\(events.count)"])
+        }
+    }
+
+    private func refillJournal() {
+        guard let journal else { return }
+        do {
+            try journal.refill()
+        } catch {
+            logger.error("click journal cannot grow; clicks are kept in memory", metadata: ["error": "\(error)"])
+        }
+        metrics.journalBytes.record(journal.fileBytes)
+        metrics.journalShortages.record(journal.shortages)
+    }
+
+    private func maintain() async -> ContinuousClock.Instant {
+        do {
+            try await store.maintain(retentionMonths: configuration.retentionMonths)
+            return .now + .milliseconds(Int64(configuration.maintenanceIntervalSeconds * 1000))
+        } catch {
+            logger.warning("click table housekeeping failed; retrying in a minute", metadata: ["error": "\(error)"])
+            return .now + .seconds(60)
+        }
+    }
+
+    /// After a drain that ran out of time: clicks that exist only in memory go to a journal
+    /// file; the journal's own segments stay as they are. Both are replayed at next start.
+    private func leaveRestForNextStart() {
+        let rest = state.withLock { $0.queue.takeAll() }
+        var memoryOnly: [UInt8] = []
+        var left = 0
+        for batch in rest {
+            left += batch.count
+            if batch.journal == nil, let bytes = batch.bytes { memoryOnly += bytes }
+        }
+        if !memoryOnly.isEmpty {
+            if let journal {
+                do {
+                    try journal.spill(memoryOnly)
+                } catch {
+                    logger.critical("clicks could not be saved for the next start", metadata: ["error": "\(error)"])
+                }
+            } else {
+                logger.critical("no journal configured: unwritten clicks are lost", metadata: ["clicks": "\(left)"])
+            }
+        }
+        journal?.close()
+        state.withLock { $0.statistics.leftForNextStart = left }
+        let statistics = self.statistics
+        logger.info(
+            "click pipeline stopped",
+            metadata: [
+                "received": "\(statistics.received)", "written": "\(statistics.written)",
+                "replayed": "\(statistics.replayed)", "leftForNextStart": "\(left)",
+                "dropped": "\(statistics.dropped)",
+            ])
+    }
+}

@@ -1,0 +1,31 @@
+/// Settings of the click writer.
+public struct ClickPipelineConfiguration: Sendable {
+    /// Clicks per `COPY` transaction, at most; default 10,000.
+    public var maxClicksPerWrite: Int
+    /// Bytes of captured records the writer keeps in memory while the database is slow or
+    /// down; beyond it, batches are read back from the journal. Default 64 MiB.
+    public var memoryBoundBytes: Int
+    /// How long SIGTERM waits for the database before leaving the rest in the journal for
+    /// the next start; default 30 s.
+    public var drainTimeoutSeconds: Double
+    /// Retry delays.
+    public var backoff: BackoffSchedule
+    /// Drop click partitions older than this many whole months; `nil` (default) keeps all.
+    public var retentionMonths: Int?
+    /// Seconds between housekeeping runs (partitions ahead, old salts); default one day.
+    public var maintenanceIntervalSeconds: Double
+
+    /// Creates settings; every parameter has the documented default.
+    public init(
+        maxClicksPerWrite: Int = 10_000, memoryBoundBytes: Int = 64 << 20, drainTimeoutSeconds: Double = 30,
+        backoff: BackoffSchedule = BackoffSchedule(), retentionMonths: Int? = nil,
+        maintenanceIntervalSeconds: Double = 86_400
+    ) {
+        self.maxClicksPerWrite = max(1, maxClicksPerWrite)
+        self.memoryBoundBytes = max(1 << 20, memoryBoundBytes)
+        self.drainTimeoutSeconds = drainTimeoutSeconds
+        self.backoff = backoff
+        self.retentionMonths = retentionMonths
+        self.maintenanceIntervalSeconds = maintenanceIntervalSeconds
+    }
+}

@@ -1,0 +1,77 @@
+/// How a batch of clicks is written.
+public enum ClickWriteMode: Sendable, Hashable {
+    /// `COPY` straight into `clicks`: fastest; fails as a whole on a duplicate id or a
+    /// deleted link.
+    case direct
+    /// Through a staging table with `ON CONFLICT DO NOTHING`, skipping clicks whose link is
+    /// gone: safe to repeat (retries, journal replays).
+    case idempotent
+}
+
+/// What one write stored.
+public struct ClickWriteResult: Sendable, Hashable {
+    /// Rows inserted.
+    public var inserted: Int
+    /// Clicks skipped because they were already stored.
+    public var duplicates: Int
+    /// Clicks skipped because their link no longer exists.
+    public var orphaned: Int
+
+    /// Creates a result.
+    public init(inserted: Int, duplicates: Int = 0, orphaned: Int = 0) {
+        self.inserted = inserted
+        self.duplicates = duplicates
+        self.orphaned = orphaned
+    }
+}
+
+/// Where the click pipeline writes.
+public protocol ClickStore: Sendable {
+    /// Writes clicks in one transaction.
+    /// - Parameters:
+    ///   - clicks: enriched clicks.
+    ///   - mode: direct or idempotent.
+    /// - Returns: what was stored.
+    func write(_ clicks: [StoredClick], mode: ClickWriteMode) async throws -> ClickWriteResult
+
+    /// The secret salt of a UTC day (days since 1970-01-01), created on first use and shared
+    /// by every instance writing to the same database.
+    /// - Parameter day: the day number.
+    /// - Returns: 16 random bytes.
+    func visitorSalt(day: Int64) async throws -> [UInt8]
+
+    /// Housekeeping the writer runs at start and then daily: monthly click partitions
+    /// created ahead, old visitor salts forgotten, old partitions dropped.
+    /// - Parameter retentionMonths: drop click partitions older than this many whole
+    ///   months; `nil` keeps everything.
+    func maintain(retentionMonths: Int?) async throws
+}
+
+
+/// A failed click write, classified so the pipeline knows whether to retry.
+public struct ClickStoreError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure.
+    public enum Kind: Sendable, Hashable {
+        /// The database is unreachable or went away: retry later.
+        case unavailable
+        /// A row conflicts with stored data (duplicate id, deleted link): retry idempotently.
+        case conflict
+        /// A value was refused: retrying the same rows will fail again.
+        case invalidData
+        /// Anything else.
+        case other
+    }
+
+    /// The classification.
+    public var kind: Kind
+    /// A redacted description of the cause (no row values).
+    public var message: String
+
+    /// Creates an error.
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "click write failed (\(kind)): \(message)" }
+}

@@ -1,0 +1,117 @@
+public import LibPQ
+public import ShortLinkCore
+
+/// Writes enriched clicks with `COPY` in one transaction per call.
+public struct PostgresClickStore: ClickStore {
+    private let pool: PGPool
+
+    /// - Parameter pool: the database pool.
+    public init(pool: PGPool) {
+        self.pool = pool
+    }
+
+    public func write(_ clicks: [StoredClick], mode: ClickWriteMode) async throws -> ClickWriteResult {
+        do {
+            return try await store(clicks, mode: mode)
+        } catch let error as PGError {
+            throw Self.classify(error)
+        }
+    }
+
+    /// Maps a libpq error onto what the pipeline does next. `PGError.description` is
+    /// redacted (no parameter values, no DETAIL), so it may travel in the message.
+    static func classify(_ error: PGError) -> ClickStoreError {
+        let kind: ClickStoreError.Kind =
+            switch error.code {
+            case .connectionLost, .connectionFailed, .poolTimeout, .closed, .queryCanceled: .unavailable
+            case .uniqueViolation, .foreignKeyViolation: .conflict
+            case .dataException, .checkViolation, .notNullViolation: .invalidData
+            default: .other
+            }
+        return ClickStoreError(kind: kind, message: error.description)
+    }
+
+    private func store(_ clicks: [StoredClick], mode: ClickWriteMode) async throws -> ClickWriteResult {
+        guard !clicks.isEmpty else { return ClickWriteResult(inserted: 0) }
+        var rows: [UInt8] = []
+        rows.reserveCapacity(clicks.count * 256)
+        for click in clicks { ClickCopyEncoder.append(click, to: &rows) }
+        let encoded = rows
+        let total = clicks.count
+        switch mode {
+        case .direct:
+            return try await pool.transaction { connection in
+                let inserted = try connection.copyIn("COPY clicks \(ClickCopyEncoder.columns) FROM STDIN") {
+                    try $0.write(encoded)
+                }
+                return ClickWriteResult(inserted: inserted)
+            }
+        case .idempotent:
+            return try await pool.transaction { connection in
+                try connection.execute(Self.createStaging)
+                try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
+                let orphaned = try connection.query(Self.countOrphans).first?.decode(0, as: Int.self) ?? 0
+                let inserted = try connection.execute(Self.insertFromStaging)
+                // ON COMMIT DELETE ROWS empties it at commit; truncate anyway in case the
+                // caller's connection is reused inside a longer transaction later.
+                try connection.execute("TRUNCATE click_staging")
+                return ClickWriteResult(inserted: inserted, duplicates: total - inserted - orphaned, orphaned: orphaned)
+            }
+        }
+    }
+
+    public func visitorSalt(day: Int64) async throws -> [UInt8] {
+        do {
+            return try await salt(day: day)
+        } catch let error as PGError {
+            throw Self.classify(error)
+        }
+    }
+
+    private func salt(day: Int64) async throws -> [UInt8] {
+        var fresh = SystemRandomNumberGenerator()
+        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &fresh) }
+        let rows = try await pool.transaction { connection in
+            try connection.execute(
+                "INSERT INTO visitor_salts (day, salt) VALUES (DATE '1970-01-01' + $1::integer, $2) ON CONFLICT (day) DO NOTHING",
+                [Int(day), PGBytes(salt)])
+            return try connection.query(
+                "SELECT salt FROM visitor_salts WHERE day = DATE '1970-01-01' + $1::integer", [Int(day)])
+        }
+        guard let stored = try rows.first?.decode(0, as: PGBytes.self) else {
+            throw PGError(code: .serverError, message: "visitor salt for day \(day) was not stored")
+        }
+        return stored.bytes
+    }
+
+    public func maintain(retentionMonths: Int?) async throws {
+        try await pool.transaction { connection in
+            _ = try connection.query("SELECT ensure_click_partitions(3)")
+        }
+        try await pool.execute(
+            "DELETE FROM visitor_salts WHERE day < (now() AT TIME ZONE 'UTC')::date - 1")
+        if let retentionMonths, retentionMonths > 0 {
+            try await pool.transaction { connection in
+                _ = try connection.query(
+                    "SELECT drop_click_partitions_before((date_trunc('month', now() AT TIME ZONE 'UTC') - make_interval(months => $1))::date)",
+                    [retentionMonths])
+            }
+        }
+    }
+
+    // A session-local copy of the table's shape; rows vanish at commit.
+    static let createStaging =
+        "CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+
+    static let countOrphans =
+        "SELECT count(*)::bigint FROM click_staging s WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)"
+
+    static let insertFromStaging = """
+        INSERT INTO clicks \(ClickCopyEncoder.columns)
+        SELECT s.id, s.link_id, s."timestamp", s.ip_address, s.user_agent, s.country, s.city, s.is_bot, s.bot_reason,
+               s.referrer, s.device, s.browser, s.os, s.visitor_hash
+        FROM click_staging s
+        WHERE EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)
+        ON CONFLICT (id, "timestamp") DO NOTHING
+        """
+}

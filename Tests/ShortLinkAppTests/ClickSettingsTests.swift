@@ -1,0 +1,70 @@
+import ClickPipeline
+import Foundation
+import LibPQ
+import Logging
+import ShortLinkApp
+import ShortLinkCore
+import ShortLinkTesting
+import Testing
+
+@Suite struct ClickSettingsTests {
+    @Test func clickKeys_areReadFromTheEnvironment() async throws {
+        let configuration = try await AppConfiguration.load(
+            environment: [
+                "SHORTLINKS_CLICKS_SPOOL_DIR": "/tmp/spool-x",
+                "SHORTLINKS_CLICKS_ANONYMIZE_IP": "false",
+                "SHORTLINKS_CLICKS_MAX_CLICKS_PER_WRITE": "500",
+                "SHORTLINKS_CLICKS_RETENTION_MONTHS": "13",
+                "SHORTLINKS_GEOIP_DB": "/tmp/city.mmdb",
+                "SHORTLINKS_GEOIP_ENABLED": "false",
+                "SHORTLINKS_BOTS_IP_LISTS": "monitoring=192.0.2.0/24|198.51.100.7;office=2001:db8::/32",
+            ],
+            configFile: "/nonexistent/shortlinks.json")
+        let clicks = configuration.clicks
+        #expect(clicks.spoolDirectory == "/tmp/spool-x")
+        #expect(clicks.anonymizeIP == false)
+        #expect(clicks.pipeline.maxClicksPerWrite == 500)
+        #expect(clicks.pipeline.retentionMonths == 13)
+        #expect(clicks.geoIPDatabase == "/tmp/city.mmdb")
+        #expect(clicks.geoIPEnabled == false)
+        #expect(clicks.botIPLists["monitoring"] == [CIDR("192.0.2.0/24")!, CIDR("198.51.100.7")!])
+        #expect(clicks.botIPLists["office"] == [CIDR("2001:db8::/32")!])
+
+        let defaults = try await AppConfiguration.load(environment: [:], configFile: "/nonexistent/shortlinks.json")
+        #expect(defaults.clicks.spoolDirectory == ".data/spool")
+        #expect(defaults.clicks.anonymizeIP)
+        #expect(defaults.clicks.geoIPEnabled)
+        #expect(defaults.clicks.pipeline.retentionMonths == nil)
+    }
+
+    @Test(arguments: [
+        ["SHORTLINKS_BOTS_IP_LISTS": "monitoring"],
+        ["SHORTLINKS_BOTS_IP_LISTS": "monitoring=not-a-cidr"],
+        ["SHORTLINKS_CLICKS_MEMORY_BOUND_BYTES": "0"],
+        ["SHORTLINKS_CLICKS_DRAIN_TIMEOUT_SECONDS": "-1"],
+    ])
+    func badClickSettings_stopTheStart(environment: [String: String]) async throws {
+        await #expect(throws: AppError.self) {
+            try await AppConfiguration.load(environment: environment, configFile: "/nonexistent/shortlinks.json")
+        }
+    }
+
+    @Test func aMissingGeoIPDatabase_isAClearStartupError_unlessGeoIPIsOff() async throws {
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        var configuration = AppConfiguration(
+            database: .init(url: db.url), embedded: .init(),
+            clicks: ClickSettings(spoolDirectory: temporarySpool(), geoIPDatabase: "/nonexistent/city.mmdb", geoIPEnabled: true))
+        do {
+            _ = try ServiceAssembly.build(
+                configuration: configuration, role: .edge, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
+            Issue.record("a missing GeoIP database must stop the start")
+        } catch let error as AppError {
+            #expect(error.description.contains("/nonexistent/city.mmdb"))
+        }
+        configuration.clicks.geoIPEnabled = false
+        let assembly = try ServiceAssembly.build(
+            configuration: configuration, role: .edge, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
+        #expect(assembly.clicks != nil)
+    }
+}

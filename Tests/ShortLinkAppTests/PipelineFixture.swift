@@ -1,0 +1,110 @@
+import ClickPipeline
+import Foundation
+import LibPQ
+import Logging
+import RedirectServer
+import ServiceLifecycle
+import ShortLinkApp
+import ShortLinkCore
+import ShortLinkTesting
+import Synchronization
+
+/// The real `serve` assembly (edge + click pipeline + GeoIP on the generated mmdb) in this
+/// process, on port 0, over a real database.
+final class RunningService: Sendable {
+    let assembly: ServiceAssembly
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    let port: Int
+    let spool: String
+
+    init(
+        url: String, pool: PGPool, spool: String = temporarySpool(), trustedProxies: [CIDR] = [],
+        anonymizeIP: Bool = false, botIPLists: [String: [CIDR]] = [:], drainTimeoutSeconds: Double = 30
+    ) async throws {
+        let configuration = AppConfiguration(
+            database: .init(url: url), embedded: .init(),
+            edge: EdgeConfiguration(host: "127.0.0.1", port: 0, eventLoops: 2, trustedProxies: trustedProxies),
+            clicks: ClickSettings(
+                spoolDirectory: spool, journalSegmentBytes: 1 << 20, anonymizeIP: anonymizeIP,
+                pipeline: ClickPipelineConfiguration(
+                    drainTimeoutSeconds: drainTimeoutSeconds,
+                    backoff: BackoffSchedule(initial: .milliseconds(50), maximum: .seconds(1))),
+                geoIPDatabase: TestGeoIP.cityDatabasePath, geoIPEnabled: true, botIPLists: botIPLists))
+        self.spool = spool
+        assembly = try ServiceAssembly.build(
+            configuration: configuration, role: .edge, pool: pool, databaseURL: url, logger: Logger(label: "test.serve"))
+        let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
+        self.group = group
+        task = Task { try await group.run() }
+        port = try await assembly.edge!.waitUntilListening()
+    }
+
+    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
+    func shutdown() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    var clicks: ClickPipeline { assembly.clicks! }
+}
+
+func temporarySpool() -> String {
+    let path = NSTemporaryDirectory() + "spool-" + UUID().uuidString
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func journalFiles(in spool: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".journal") }
+}
+
+/// Inserts a link and returns its id.
+@discardableResult
+func insertLink(_ pool: PGPool, code: String, url: String = "https://example.com/target") async throws -> String {
+    let (user, client) = try await makeOwner(pool)
+    let rows = try await pool.query(
+        "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ($1, $2, $3::uuid, $4::uuid) RETURNING id::text",
+        [code, url, user, client])
+    return try rows[0].decode(0, as: String.self)
+}
+
+/// Counts a link's click rows: all of them, and distinct ids.
+func clickCounts(_ pool: PGPool, code: String) async throws -> (rows: Int, distinct: Int) {
+    let rows = try await pool.query(
+        "SELECT count(*)::bigint, count(DISTINCT c.id)::bigint FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.short_code = $1",
+        [code])
+    return (try rows[0].decode(0, as: Int.self), try rows[0].decode(1, as: Int.self))
+}
+
+/// Sends redirects from a background thread, one connection per request, until stopped,
+/// and counts what the edge answered.
+final class Traffic: Sendable {
+    private let state = Mutex((answered: 0, failed: 0, stop: false))
+    private let done = Mutex(false)
+
+    init(port: Int, path: String, headers: [String] = []) {
+        Thread.detachNewThread { [self] in
+            while !state.withLock({ $0.stop }) {
+                if let response = try? LoopbackHTTP.request(port: port, path: path, headers: headers),
+                    response.status == 302
+                {
+                    state.withLock { $0.answered += 1 }
+                } else {
+                    state.withLock { $0.failed += 1 }
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+            }
+            done.withLock { $0 = true }
+        }
+    }
+
+    var answered: Int { state.withLock { $0.answered } }
+
+    /// Stops and waits for the request in flight; returns the answered count.
+    func stop() async -> Int {
+        state.withLock { $0.stop = true }
+        while !done.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
+        return answered
+    }
+}

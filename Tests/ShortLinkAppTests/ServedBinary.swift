@@ -1,0 +1,57 @@
+import Foundation
+import ShortLinkTesting
+import Testing
+
+/// The real `shortlinks serve` executable (debug build) as a child process, with the test
+/// database, the generated mmdb and its own spool directory.
+final class ServedBinary {
+    let process = Process()
+    let port: Int
+    private let errors = Pipe()
+    private(set) var log = ""
+
+    static var executable: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
+    }
+
+    init(databaseURL: String, spool: String, extraEnvironment: [String: String] = [:]) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the shortlinks product first")
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--role", "edge"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = databaseURL
+        environment["SHORTLINKS_EDGE_ADDR"] = "127.0.0.1:0"
+        environment["SHORTLINKS_MIGRATIONS_DIRECTORY"] = TestPostgres.migrationsDirectory
+        environment["SHORTLINKS_GEOIP_DB"] = TestGeoIP.cityDatabasePath
+        environment["SHORTLINKS_CLICKS_SPOOL_DIR"] = spool
+        environment.merge(extraEnvironment) { $1 }
+        process.environment = environment
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The port is in the "edge listening" log line.
+        var found: Int?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while found == nil, ContinuousClock.now < deadline, process.isRunning {
+            let chunk = errors.fileHandleForReading.availableData
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: #"address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                found = Int(log[range].split(separator: ":").last ?? "")
+            }
+        }
+        if found == nil, process.isRunning { process.terminate() }
+        port = try #require(found, "no listening line in: \(log)")
+    }
+
+    /// Sends `signal` and waits for the exit.
+    func stop(with signal: Int32) {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        log += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
