@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -93,12 +97,30 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The staff API: Hummingbird routes, auth (API tokens, OIDC ID tokens), DTOs,
+        // problem+json errors, the OpenAPI document, /readyz and /metrics.
+        .target(
+            name: "AdminAPI",
+            dependencies: [
+                "ShortLinkCore", "Storage", "LibPQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: strict
+        ),
+
         // Composition root: configuration and service wiring.
         .target(
             name: "ShortLinkApp",
             dependencies: [
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection",
-                "ClickPipeline",
+                "ClickPipeline", "AdminAPI",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -164,6 +186,24 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "ShortLinkCore", "LibPQ", "ShortLinkTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: [
+                "AdminAPI", "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

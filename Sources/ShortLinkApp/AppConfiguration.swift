@@ -1,3 +1,4 @@
+public import AdminAPI
 import Configuration
 import Foundation
 import ClickPipeline
@@ -53,17 +54,21 @@ public struct AppConfiguration: Sendable {
     public var edge: EdgeConfiguration
     /// Click capture, enrichment and storage.
     public var clicks: ClickSettings
+    /// The staff listener and its API (auth, public base URL, code length).
+    public var admin: AdminConfiguration
 
     /// Creates a configuration from explicit values (tests, tools).
     public init(
         database: Database, embedded: Embedded, migrationsDirectory: String? = nil,
-        edge: EdgeConfiguration = EdgeConfiguration(), clicks: ClickSettings = ClickSettings(geoIPEnabled: false)
+        edge: EdgeConfiguration = EdgeConfiguration(), clicks: ClickSettings = ClickSettings(geoIPEnabled: false),
+        admin: AdminConfiguration = AdminConfiguration()
     ) {
         self.database = database
         self.embedded = embedded
         self.migrationsDirectory = migrationsDirectory
         self.edge = edge
         self.clicks = clicks
+        self.admin = admin
     }
 
     /// Reads the configuration from the environment and the JSON file.
@@ -92,7 +97,7 @@ public struct AppConfiguration: Sendable {
                 databaseName: reader.string(forKey: "embedded.databaseName", default: "shortlinks")),
             migrationsDirectory: reader.string(forKey: "migrations.directory"),
             edge: edge,
-            clicks: try clickSettings(reader))
+            clicks: try clickSettings(reader), admin: try adminConfiguration(reader))
     }
 
     private static func clickSettings(_ reader: ConfigReader) throws -> ClickSettings {
@@ -139,6 +144,52 @@ public struct AppConfiguration: Sendable {
             throw AppError(code: .invalidConfiguration, message: "clicks.drainTimeoutSeconds must not be negative")
         }
         return settings
+    }
+
+    private static func list(_ reader: ConfigReader, _ key: String, default fallback: [String] = []) -> [String] {
+        reader.stringArray(forKey: ConfigKey(key), default: fallback)
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    private static func adminConfiguration(_ reader: ConfigReader) throws -> AdminConfiguration {
+        let defaults = AdminConfiguration()
+        let (host, port) = try hostAndPort(
+            reader.string(forKey: "admin.addr", default: "\(defaults.host):\(defaults.port)"), key: "SHORTLINKS_ADMIN_ADDR")
+        let baseURL = reader.string(forKey: "publicBaseUrl", default: defaults.publicBaseURL)
+        let base = AdminConfiguration(publicBaseURL: baseURL)
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://"), base.publicHost != nil else {
+            throw AppError(
+                code: .invalidConfiguration,
+                message: "SHORTLINKS_PUBLIC_BASE_URL: '\(baseURL)' is not an http(s) URL with a host (e.g. https://sho.rt)")
+        }
+        let codeLength = reader.int(forKey: "links.codeLength", default: defaults.codeLength)
+        guard (4...64).contains(codeLength) else {
+            throw AppError(code: .invalidConfiguration, message: "links.codeLength must be between 4 and 64")
+        }
+        var oidc: OIDCConfiguration?
+        let jwksFile = reader.string(forKey: "auth.oidc.jwksFile").flatMap { $0.isEmpty ? nil : $0 }
+        let jwksURL = reader.string(forKey: "auth.oidc.jwksUrl").flatMap { $0.isEmpty ? nil : $0 }
+        let audiences = list(reader, "auth.oidc.audiences")
+        if jwksFile != nil || jwksURL != nil {
+            guard !audiences.isEmpty else {
+                throw AppError(
+                    code: .invalidConfiguration,
+                    message: "auth.oidc.audiences (SHORTLINKS_AUTH_OIDC_AUDIENCES) is required with a JWKS: the OAuth client id(s) ID tokens are issued for")
+            }
+            oidc = OIDCConfiguration(
+                issuers: list(reader, "auth.oidc.issuers", default: ["https://accounts.google.com", "accounts.google.com"]),
+                audiences: audiences,
+                keys: jwksFile.map(OIDCConfiguration.KeySource.file) ?? .url(jwksURL!),
+                refreshSeconds: reader.double(forKey: "auth.oidc.refreshSeconds", default: 3600),
+                leewaySeconds: reader.double(forKey: "auth.oidc.leewaySeconds", default: 60))
+        }
+        return AdminConfiguration(
+            host: host, port: port, publicBaseURL: baseURL, codeLength: codeLength,
+            maxBodyBytes: reader.int(forKey: "admin.maxBodyBytes", default: defaults.maxBodyBytes),
+            maxBulkLinks: reader.int(forKey: "admin.maxBulkLinks", default: defaults.maxBulkLinks),
+            auth: AuthConfiguration(allowedDomains: list(reader, "auth.allowedDomains"), oidc: oidc))
     }
 
     private static func edgeConfiguration(_ reader: ConfigReader) throws -> EdgeConfiguration {

@@ -1,4 +1,4 @@
-import LibPQ
+public import LibPQ
 import Storage
 
 /// The operator commands behind the CLI, with their output as text, so the `shortlinks`
@@ -50,6 +50,15 @@ public struct Operations: Sendable {
             let report = try await DemoSeeder(pool: pool).seed()
             return [report.created ? "seeded demo data for \(report.userEmail):" : "demo data already present for \(report.userEmail):"]
                 + report.links.map { "  /\($0.code) -> \($0.target)  [\($0.tags.joined(separator: ", "))]" }
+        }
+    }
+
+    /// Opens a pool, applies pending migrations, runs `body`, and closes the pool.
+    /// - Parameter body: the work (staff, token and import commands).
+    public func withMigratedPool<T>(_ body: (PGPool) async throws -> T) async throws -> T {
+        try await withPool { pool in
+            try await bootstrap.migrator(pool: pool).migrate()
+            return try await body(pool)
         }
     }
 

@@ -23,9 +23,6 @@ public struct ServeOperation: Sendable {
     /// Pending migrations are applied first (under the migrator's advisory lock, so several
     /// instances starting together are safe). Returns after a graceful shutdown.
     public func run(role: ServeRole) async throws {
-        guard role != .admin else {
-            throw AppError(code: .invalidInput, message: "--role admin needs the admin API, which this build does not have yet")
-        }
         MemoryTuning.configure()
         let url = try await bootstrap.databaseURL()
         let pool = bootstrap.makePool(url: url)

@@ -1,3 +1,4 @@
+public import AdminAPI
 import BotDetection
 public import ClickPipeline
 import Foundation
@@ -14,8 +15,9 @@ import Storage
 /// The long-lived parts of one `serve` process, built from configuration, so that tests
 /// build exactly what production runs (with port 0 and a throwaway database).
 public struct ServiceAssembly: Sendable {
-    /// The services, in start order (ServiceGroup stops them in reverse: the edge before
-    /// the click pipeline, so the pipeline drains what the edge handed it last).
+    /// The services, in start order (ServiceGroup stops them in reverse: the admin listener
+    /// first, then the edge before the click pipeline, so the pipeline drains what the edge
+    /// handed it last).
     public var services: [any Service]
     /// The edge, when the role includes it (tests read its port).
     public var edge: EdgeServer?
@@ -23,7 +25,10 @@ public struct ServiceAssembly: Sendable {
     public var clicks: ClickPipeline?
     /// The counter standing in for the pipeline when `clicks.store` is off (benchmarks).
     public var clickCounter: CountingClickSink?
-    /// Every metric of this process, rendered as Prometheus text by the admin listener.
+    /// The admin listener, when the role includes it (tests read its port).
+    public var admin: AdminServer?
+    /// Every metric of this process, rendered as Prometheus text by the admin listener:
+    /// components that record metrics get `PrometheusMetricsFactory(registry: metrics)`.
     public var metrics: PrometheusCollectorRegistry
 
     /// Builds the services for a role.
@@ -39,41 +44,67 @@ public struct ServiceAssembly: Sendable {
         configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
     ) throws -> ServiceAssembly {
         let registry = PrometheusCollectorRegistry()
-        var services: [any Service] = []
-        var edge: EdgeServer?
-        var pipeline: ClickPipeline?
-        if (role == .edge || role == .all), !configuration.clicks.store {
+        var assembly = ServiceAssembly(services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, metrics: registry)
+        if role == .edge || role == .all {
+            try assembly.addEdge(configuration: configuration, pool: pool, databaseURL: databaseURL, logger: logger)
+        }
+        if role == .admin || role == .all {
+            assembly.addAdmin(configuration: configuration, pool: pool, logger: logger)
+        }
+        return assembly
+    }
+
+    private mutating func addEdge(configuration: AppConfiguration, pool: PGPool, databaseURL: String, logger: Logger) throws {
+        let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
+        guard configuration.clicks.store else {
             let sink = CountingClickSink()
-            let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
             let server = EdgeServer(
                 configuration: configuration.edge, links: source, clicks: sink, logger: Logger(label: "shortlinks.edge"))
-            return ServiceAssembly(services: [server], edge: server, clicks: nil, clickCounter: sink, metrics: registry)
-        }
-        if role == .edge || role == .all {
-            let settings = configuration.clicks
-            let geo = try ClickComponents.geoLocator(settings, logger: logger)
-            if let reloadable = geo as? GeoIPLookup {
-                services.append(
-                    GeoIPReloader(lookup: reloadable, checkInterval: settings.geoIPCheckSeconds, logger: logger))
-            }
-            let loops = configuration.edge.eventLoops ?? NIOCore.System.coreCount
-            let journal = try ClickComponents.journal(settings, eventLoops: loops)
-            let clicks = ClickPipeline(
-                configuration: settings.pipeline, store: PostgresClickStore(pool: pool),
-                enricher: ClickEnricher(
-                    classifier: BotClassifier(rules: try ClickComponents.botRules(settings), ipLists: settings.botIPLists),
-                    parser: UserAgentParser(), geo: geo, anonymizeAddresses: settings.anonymizeIP),
-                journal: journal, metricsFactory: PrometheusMetricsFactory(registry: registry),
-                logger: Logger(label: "shortlinks.clicks"))
-            services.append(clicks)
-            pipeline = clicks
-            let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
-            let server = EdgeServer(
-                configuration: configuration.edge, links: source, clicks: clicks,
-                logger: Logger(label: "shortlinks.edge"))
             services.append(server)
             edge = server
+            clickCounter = sink
+            return
         }
-        return ServiceAssembly(services: services, edge: edge, clicks: pipeline, clickCounter: nil, metrics: registry)
+        let settings = configuration.clicks
+        let geo = try ClickComponents.geoLocator(settings, logger: logger)
+        if let reloadable = geo as? GeoIPLookup {
+            services.append(GeoIPReloader(lookup: reloadable, checkInterval: settings.geoIPCheckSeconds, logger: logger))
+        }
+        let loops = configuration.edge.eventLoops ?? NIOCore.System.coreCount
+        let journal = try ClickComponents.journal(settings, eventLoops: loops)
+        let pipeline = ClickPipeline(
+            configuration: settings.pipeline, store: PostgresClickStore(pool: pool),
+            enricher: ClickEnricher(
+                classifier: BotClassifier(rules: try ClickComponents.botRules(settings), ipLists: settings.botIPLists),
+                parser: UserAgentParser(), geo: geo, anonymizeAddresses: settings.anonymizeIP),
+            journal: journal, metricsFactory: PrometheusMetricsFactory(registry: metrics),
+            logger: Logger(label: "shortlinks.clicks"))
+        services.append(pipeline)
+        clicks = pipeline
+        let server = EdgeServer(
+            configuration: configuration.edge, links: source, clicks: pipeline, logger: Logger(label: "shortlinks.edge"))
+        services.append(server)
+        edge = server
+    }
+
+    private mutating func addAdmin(configuration: AppConfiguration, pool: PGPool, logger: Logger) {
+        let migrationsDirectory = configuration.migrationsDirectory
+        let migrationsCurrent: @Sendable () async throws -> Bool = {
+            let directory = try MigrationsLocator.resolve(configured: migrationsDirectory)
+            let states = try await Migrator(pool: pool, directory: directory, logger: logger).status()
+            return states.allSatisfy { state in
+                if case .applied = state.state { return true }
+                return false
+            }
+        }
+        var cacheLoaded: (@Sendable () -> Bool)?
+        if let edge { cacheLoaded = { edge.port != nil } }
+        let server = AdminAPI(
+            configuration: configuration.admin, pool: pool, metrics: metrics,
+            readiness: ReadinessChecks(migrationsCurrent: migrationsCurrent, cacheLoaded: cacheLoaded),
+            logger: Logger(label: "shortlinks.admin")
+        ).makeServer()
+        services.append(server)
+        admin = server
     }
 }

@@ -32,12 +32,14 @@ public enum LoopbackHTTP {
     ///   - path: the request target.
     ///   - method: default `GET`.
     ///   - headers: extra header lines (`Name: value`).
+    ///   - body: a request body (sent with `Content-Length`); default none.
     public static func request(
-        port: Int, path: String, method: String = "GET", headers: [String] = []
+        port: Int, path: String, method: String = "GET", headers: [String] = [], body: String? = nil
     ) throws -> Response {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for header in headers { text += header + "\r\n" }
-        let raw = try exchange(port: port, bytes: Array((text + "\r\n").utf8))
+        if let body { text += "Content-Length: \(body.utf8.count)\r\n" }
+        let raw = try exchange(port: port, bytes: Array((text + "\r\n" + (body ?? "")).utf8))
         return try parse(raw, isHead: method == "HEAD")
     }
 

@@ -41,7 +41,9 @@ public enum TestPostgres {
         static let templateName = "shortlinks_template"
 
         static func start() async throws -> Cluster {
-            let embedded = EmbeddedPostgres(configuration: try .throwaway())
+            // Every test has its own database and pool, and the suites run in parallel in one
+            // process: the default 100 connections is too few for all of them at once.
+            let embedded = EmbeddedPostgres(configuration: try .throwaway(settings: ["max_connections": "400"]))
             // Lets scripts/test remove the cluster if this process dies without cleaning up.
             let parent = URL(fileURLWithPath: embedded.configuration.dataDirectory).deletingLastPathComponent().path
             try? String(getpid()).write(toFile: parent + "/owner.pid", atomically: true, encoding: .utf8)

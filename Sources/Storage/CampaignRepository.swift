@@ -52,6 +52,16 @@ public struct CampaignRepository: Sendable {
         try await pool.execute("DELETE FROM campaigns WHERE id = $1", [id.pg]) == 1
     }
 
+    /// Deletes a campaign and says how many links lost it (they stay, with no campaign).
+    /// - Parameter id: the campaign id.
+    /// - Returns: `nil` when there was no such campaign, else the number of links it had.
+    public func deleteCounting(_ id: EntityID) async throws -> Int? {
+        try await pool.transaction { connection in
+            let links = try connection.query("SELECT count(*) FROM links WHERE campaign_id = $1", [id.pg])[0].decode(0, as: Int.self)
+            return try connection.execute("DELETE FROM campaigns WHERE id = $1", [id.pg]) == 0 ? nil : links
+        }
+    }
+
     static func campaign(_ row: PGRow) throws -> Campaign {
         Campaign(
             id: try row.id("id"), clientID: try row.id("client_id"), name: try row.decode("name"),

@@ -52,6 +52,22 @@ public struct ClientRepository: Sendable {
         try await pool.execute("DELETE FROM clients WHERE id = $1", [id.pg]) == 1
     }
 
+    /// Deletes a client with its campaigns and links, and says how many went with it.
+    /// - Parameter id: the client id.
+    /// - Returns: `nil` when there was no such client, else the campaigns and links deleted.
+    public func deleteCounting(_ id: EntityID) async throws -> (campaigns: Int, links: Int)? {
+        try await pool.transaction { connection in
+            let counts = try connection.query(
+                """
+                SELECT (SELECT count(*) FROM campaigns WHERE client_id = $1) AS campaigns,
+                       (SELECT count(*) FROM links WHERE client_id = $1) AS links
+                """, [id.pg])[0]
+            let campaigns = try counts.decode("campaigns", as: Int.self)
+            let links = try counts.decode("links", as: Int.self)
+            return try connection.execute("DELETE FROM clients WHERE id = $1", [id.pg]) == 0 ? nil : (campaigns, links)
+        }
+    }
+
     static func client(_ row: PGRow) throws -> Client {
         Client(id: try row.id("id"), name: try row.decode("name"), createdAt: try row.time("created_at"), updatedAt: try row.time("updated_at"))
     }

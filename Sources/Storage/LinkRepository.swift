@@ -71,7 +71,7 @@ public struct LinkPatch: Sendable {
     }
 }
 
-/// Which links to list, newest first, a page at a time.
+/// Which links to list, a page at a time (newest first unless `sort` says otherwise).
 public struct LinkFilter: Sendable {
     /// Only this client's links.
     public var clientID: EntityID?
@@ -81,19 +81,39 @@ public struct LinkFilter: Sendable {
     public var userID: EntityID?
     /// Only links carrying this tag name.
     public var tag: String?
-    /// Page size; default 50.
+    /// Only links whose code or URL contains this text (case-insensitive, taken literally).
+    public var query: String?
+    /// Only links created at or after this instant.
+    public var createdFrom: Timestamp?
+    /// Only links created before this instant.
+    public var createdBefore: Timestamp?
+    /// The order; default newest first.
+    public var sort: LinkSort
+    /// Page size; default 50, at most 1000.
     public var limit: Int
-    /// Continue after this link (keyset pagination on created_at, id).
+    /// Continue after this link (keyset pagination on created_at, id) for the `createdAt` sorts.
     public var after: (createdAt: Timestamp, id: EntityID)?
+    /// Continue after this code for the `shortCode` sorts.
+    public var afterShortCode: String?
 
     /// Creates a filter.
-    public init(clientID: EntityID? = nil, campaignID: EntityID? = nil, userID: EntityID? = nil, tag: String? = nil, limit: Int = 50, after: (createdAt: Timestamp, id: EntityID)? = nil) {
+    public init(
+        clientID: EntityID? = nil, campaignID: EntityID? = nil, userID: EntityID? = nil, tag: String? = nil,
+        query: String? = nil, createdFrom: Timestamp? = nil, createdBefore: Timestamp? = nil,
+        sort: LinkSort = .newestFirst, limit: Int = 50, after: (createdAt: Timestamp, id: EntityID)? = nil,
+        afterShortCode: String? = nil
+    ) {
         self.clientID = clientID
         self.campaignID = campaignID
         self.userID = userID
         self.tag = tag
+        self.query = query
+        self.createdFrom = createdFrom
+        self.createdBefore = createdBefore
+        self.sort = sort
         self.limit = limit
         self.after = after
+        self.afterShortCode = afterShortCode
     }
 }
 
@@ -155,10 +175,21 @@ public struct LinkRepository: Sendable {
         try await pool.query("\(Self.select) WHERE l.short_code = $1", [shortCode.rawValue]).first.map(Self.link)
     }
 
-    /// A page of links, newest first.
+    /// A page of links in the filter's order.
     /// - Parameter filter: which links and where to continue.
     public func list(_ filter: LinkFilter = LinkFilter()) async throws -> [Link] {
-        try await pool.query(
+        // Only fixed SQL text is chosen here; every value is a parameter.
+        let (keyset, order): (String, String) =
+            switch filter.sort {
+            case .newestFirst: ("(l.created_at, l.id) < ($8, $9::uuid)", "l.created_at DESC, l.id DESC")
+            case .oldestFirst: ("(l.created_at, l.id) > ($8, $9::uuid)", "l.created_at ASC, l.id ASC")
+            case .shortCodeAscending: ("l.short_code COLLATE \"C\" > $10", "l.short_code COLLATE \"C\" ASC")
+            case .shortCodeDescending: ("l.short_code COLLATE \"C\" < $10", "l.short_code COLLATE \"C\" DESC")
+            }
+        let usesCodeCursor = filter.sort == .shortCodeAscending || filter.sort == .shortCodeDescending
+        let hasCursor = usesCodeCursor ? filter.afterShortCode != nil : filter.after != nil
+        let pattern = filter.query.map { "%" + Self.escapeLike($0) + "%" }
+        return try await pool.query(
             """
             \(Self.select)
             WHERE ($1::uuid IS NULL OR l.client_id = $1)
@@ -166,15 +197,31 @@ public struct LinkRepository: Sendable {
               AND ($3::uuid IS NULL OR l.user_id = $3)
               AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM link_tags lt JOIN tags t ON t.id = lt.tag_id
                                                WHERE lt.link_id = l.id AND t.name = $4))
-              AND ($5::timestamptz IS NULL OR (l.created_at, l.id) < ($5, $6::uuid))
-            ORDER BY l.created_at DESC, l.id DESC
-            LIMIT $7
+              AND ($5::text IS NULL OR l.short_code ILIKE $5 OR l.original_url ILIKE $5)
+              AND ($6::timestamptz IS NULL OR l.created_at >= $6)
+              AND ($7::timestamptz IS NULL OR l.created_at < $7)
+              AND (NOT $11::boolean OR \(keyset))
+              AND ($8::timestamptz IS NULL OR TRUE) AND ($9::uuid IS NULL OR TRUE) AND ($10::text IS NULL OR TRUE)
+            ORDER BY \(order)
+            LIMIT $12
             """,
             [
-                filter.clientID?.pg, filter.campaignID?.pg, filter.userID?.pg, filter.tag,
-                filter.after?.createdAt.pg, filter.after?.id.pg, max(1, min(filter.limit, 1000)),
+                filter.clientID?.pg, filter.campaignID?.pg, filter.userID?.pg, filter.tag, pattern,
+                filter.createdFrom?.pg, filter.createdBefore?.pg,
+                filter.after?.createdAt.pg, filter.after?.id.pg, filter.afterShortCode, hasCursor,
+                max(1, min(filter.limit, 1000)),
             ]
         ).map(Self.link)
+    }
+
+    /// Escapes `%`, `_` and the backslash so a search text matches literally in `LIKE`.
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// Applies a patch in one transaction.

@@ -32,6 +32,28 @@ public struct TagRepository: Sendable {
         ).first.map(Self.tag)
     }
 
+    /// The tag with this id (with its link count), or `nil`.
+    /// - Parameter id: the tag id.
+    public func get(_ id: EntityID) async throws -> Tag? {
+        try await pool.query(
+            """
+            SELECT t.id, t.name, t.created_at, t.updated_at,
+                   (SELECT count(*) FROM link_tags lt WHERE lt.tag_id = t.id) AS link_count
+            FROM tags t WHERE t.id = $1
+            """, [id.pg]
+        ).first.map(Self.tag)
+    }
+
+    /// Deletes a tag and says how many links carried it (they stay, without it).
+    /// - Parameter id: the tag id.
+    /// - Returns: `nil` when there was no such tag, else the number of links it was on.
+    public func deleteCounting(_ id: EntityID) async throws -> Int? {
+        try await pool.transaction { connection in
+            let links = try connection.query("SELECT count(*) FROM link_tags WHERE tag_id = $1", [id.pg])[0].decode(0, as: Int.self)
+            return try connection.execute("DELETE FROM tags WHERE id = $1", [id.pg]) == 0 ? nil : links
+        }
+    }
+
     /// Renames a tag; renaming onto an existing name is a `uniqueViolation`.
     /// - Parameters:
     ///   - id: the tag id.

@@ -10,6 +10,9 @@ struct Shortlinks: AsyncParsableCommand {
             With no DATABASE_URL, commands use the embedded Postgres cluster in .data/postgres \
             under the current directory (started on demand).
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, SeedCommand.self, ClassifyCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, SeedCommand.self, UsersCommand.self,
+            TokensCommand.self, LinksCommand.self, ClassifyCommand.self,
+        ]
     )
 }

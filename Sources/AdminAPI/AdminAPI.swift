@@ -1,0 +1,74 @@
+import Foundation
+public import Hummingbird
+public import LibPQ
+public import Logging
+public import Prometheus
+import Storage
+
+/// The staff API: its routes over one database pool, rendering the process's Prometheus
+/// registry at `/metrics`. Build it once, then ``makeRouter()`` (tests) or ``makeServer()``.
+public struct AdminAPI: Sendable {
+    /// The settings it runs with.
+    public let configuration: AdminConfiguration
+    let pool: PGPool
+    /// The registry `/metrics` renders; the API adds its request series to it.
+    public let metrics: PrometheusCollectorRegistry
+    let readiness: ReadinessChecks
+    let logger: Logger
+    let links: LinkService
+    let authenticator: Authenticator
+    let avatarRules = TargetURLRules(forbiddenHosts: [])
+    let openAPIDocument: [UInt8]
+
+    /// Creates the API.
+    /// - Parameters:
+    ///   - configuration: listener, public base URL, auth.
+    ///   - pool: the database (owned by the caller).
+    ///   - metrics: the process's registry (owned by the composition root, shared with the
+    ///     components that record metrics).
+    ///   - readiness: what `/readyz` checks besides the database; default nothing more.
+    ///   - logger: for errors and first OIDC logins.
+    public init(
+        configuration: AdminConfiguration, pool: PGPool, metrics: PrometheusCollectorRegistry,
+        readiness: ReadinessChecks = ReadinessChecks(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.pool = pool
+        self.metrics = metrics
+        self.readiness = readiness
+        self.logger = logger
+        links = LinkService(pool: pool, configuration: configuration)
+        authenticator = Authenticator(
+            tokens: TokenRepository(pool: pool), users: UserRepository(pool: pool), auth: configuration.auth, logger: logger)
+        openAPIDocument = Self.loadOpenAPIDocument()
+    }
+
+    /// The committed OpenAPI 3.1 document (`Sources/AdminAPI/Resources/openapi.json`).
+    public static func loadOpenAPIDocument() -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+            let data = try? Data(contentsOf: url)
+        else { return Array(#"{"openapi":"3.1.0","info":{"title":"missing","version":"0"},"paths":{}}"#.utf8) }
+        return Array(data)
+    }
+
+    /// The router with every route and middleware.
+    public func makeRouter() -> Router<AdminRequestContext> {
+        let router = Router(context: AdminRequestContext.self)
+        router.add(middleware: ProblemMiddleware(logger: logger, metrics: AdminMetrics(registry: metrics)))
+        MetaRoutes(api: self).registerPublic(on: router)
+        router.add(middleware: AuthMiddleware(authenticator: authenticator))
+        MetaRoutes(api: self).register(on: router)
+        UserRoutes(api: self).register(on: router)
+        TokenRoutes(api: self).register(on: router)
+        ClientRoutes(api: self).register(on: router)
+        CampaignRoutes(api: self).register(on: router)
+        LinkRoutes(api: self).register(on: router)
+        TagRoutes(api: self).register(on: router)
+        return router
+    }
+
+    /// The listener as a `Service` for the process's ServiceGroup.
+    public func makeServer() -> AdminServer {
+        AdminServer(api: self)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Settings of the admin listener and its API, resolved once at start.
+public struct AdminConfiguration: Sendable {
+    /// Listen host; default `127.0.0.1` (staff only; put a proxy in front to expose it).
+    public var host: String
+    /// Listen port; default 8081 (0 picks a free port, for tests).
+    public var port: Int
+    /// The public base URL of the edge, e.g. `https://sho.rt`, without a trailing slash;
+    /// `shortUrl` is this plus `/` plus the code, and links may not point at its host.
+    /// Default `http://127.0.0.1:8080`.
+    public var publicBaseURL: String
+    /// Length of generated codes; default 7.
+    public var codeLength: Int
+    /// Largest request body in bytes; default 10 MiB (a full bulk request of long URLs fits).
+    public var maxBodyBytes: Int
+    /// Most links in one `POST /api/v1/links/bulk`; default 1000.
+    public var maxBulkLinks: Int
+    /// Authentication settings.
+    public var auth: AuthConfiguration
+
+    /// Creates admin settings.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8081, publicBaseURL: String = "http://127.0.0.1:8080",
+        codeLength: Int = 7, maxBodyBytes: Int = 10 << 20, maxBulkLinks: Int = 1000,
+        auth: AuthConfiguration = AuthConfiguration()
+    ) {
+        self.host = host
+        self.port = port
+        var base = publicBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.publicBaseURL = base
+        self.codeLength = codeLength
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBulkLinks = maxBulkLinks
+        self.auth = auth
+    }
+
+    /// The host of ``publicBaseURL``, lowercased (links may not point there).
+    public var publicHost: String? {
+        guard let range = publicBaseURL.range(of: "://") else { return nil }
+        let authority = publicBaseURL[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        return TargetURLRules.host(of: hostAndPort).map { TargetURLRules.normalized($0) }
+    }
+}

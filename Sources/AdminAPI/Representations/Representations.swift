@@ -1,0 +1,65 @@
+import ShortLinkCore
+import Storage
+
+// The JSON shapes of the API's resources (camelCase, times as RFC 3339 UTC with
+// microseconds, ids as lowercase UUIDs). The OpenAPI document describes the same shapes.
+
+extension User {
+    var json: JSONValue {
+        [
+            "id": .string(id.description), "email": .string(email), "name": .string(name),
+            "avatarUrl": .optional(avatarURL), "createdAt": .string(createdAt.iso8601),
+            "updatedAt": .string(updatedAt.iso8601),
+        ]
+    }
+}
+
+extension Client {
+    var json: JSONValue {
+        ["id": .string(id.description), "name": .string(name), "createdAt": .string(createdAt.iso8601), "updatedAt": .string(updatedAt.iso8601)]
+    }
+}
+
+extension Campaign {
+    var json: JSONValue {
+        [
+            "id": .string(id.description), "clientId": .string(clientID.description), "name": .string(name),
+            "createdAt": .string(createdAt.iso8601), "updatedAt": .string(updatedAt.iso8601),
+        ]
+    }
+}
+
+extension Tag {
+    var json: JSONValue {
+        [
+            "id": .string(id.description), "name": .string(name), "linkCount": .int(linkCount),
+            "createdAt": .string(createdAt.iso8601), "updatedAt": .string(updatedAt.iso8601),
+        ]
+    }
+}
+
+extension APIToken {
+    var json: JSONValue {
+        [
+            "id": .string(id.description), "userId": .string(userID.description), "name": .string(name),
+            "prefix": .string(prefix), "lastUsedAt": .optional(lastUsedAt?.iso8601),
+            "revokedAt": .optional(revokedAt?.iso8601), "expiresAt": .optional(expiresAt?.iso8601),
+            "createdAt": .string(createdAt.iso8601),
+        ]
+    }
+}
+
+extension Link {
+    /// - Parameter baseURL: the public edge's base URL, without a trailing slash.
+    func json(baseURL: String) -> JSONValue {
+        [
+            "id": .string(id.description), "shortCode": .string(shortCode.rawValue),
+            "shortUrl": .string("\(baseURL)/\(shortCode.rawValue)"), "originalUrl": .string(originalURL),
+            "clientId": .string(clientID.description), "campaignId": .optional(campaignID?.description),
+            "userId": .string(userID.description), "tags": .array(tags.map(JSONValue.string)),
+            "redirectStatus": .int(redirectStatus.rawValue), "forwardQuery": .bool(forwardQuery),
+            "expiresAt": .optional(expiresAt?.iso8601), "createdAt": .string(createdAt.iso8601),
+            "updatedAt": .string(updatedAt.iso8601),
+        ]
+    }
+}

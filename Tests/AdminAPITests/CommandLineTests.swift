@@ -1,0 +1,183 @@
+@testable import AdminAPI
+import Foundation
+import LibPQ
+@testable import ShortLinkApp
+import ShortLinkCore
+import ShortLinkTesting
+import Storage
+import Testing
+
+/// `shortlinks users|tokens|links import`: through the operations and through the real binary.
+@Suite struct CommandLineTests {
+    @Test func createToken_printsTheTokenAsLastWordOfLastLine_andStoresOnlyItsDigest() async throws {
+        let db = try await TestPostgres.database()
+        let staff = StaffOperations(pool: db.pool)
+        let created = try await staff.createUser(email: "ops@macondo.example", name: "  Ops  ")
+        #expect(created.last?.contains("ops@macondo.example (Ops)") == true)
+        let lines = try await staff.createToken(email: "OPS@macondo.example", name: "deploy")
+        let token = try #require(lines.last?.split(separator: " ").last.map(String.init))
+        #expect(token.hasPrefix("slk_"))
+        let stored = try await db.pool.query("SELECT token_hash, token_prefix, name FROM api_tokens")[0]
+        #expect(try stored.decode(0, as: PGBytes.self).bytes == APITokenSecret.digest(of: token))
+        #expect(try stored.decode(1, as: String.self) == String(token.prefix(12)))
+        #expect(try stored.decode(2, as: String.self) == "deploy")
+        let listed = try await staff.listTokens(email: "ops@macondo.example")
+        #expect(listed.count == 2)
+        #expect(listed[1].contains("active"))
+        #expect(!listed.joined().contains(token))
+        let id = try await db.pool.query("SELECT id::text FROM api_tokens")[0].decode(0, as: String.self)
+        #expect(try await staff.revokeToken(id: id).first?.contains("revoked") == true)
+        #expect(try await staff.listTokens(email: "ops@macondo.example")[1].contains("revoked"))
+        await db.drop()
+    }
+
+    @Test func staffOperations_badInput_isAClearError() async throws {
+        let db = try await TestPostgres.database()
+        let staff = StaffOperations(pool: db.pool)
+        _ = try await staff.createUser(email: "ops@macondo.example", name: "Ops")
+        for (attempt, expected) in [
+            ({ try await staff.createUser(email: "Ops@macondo.example", name: "Again") }, "already exists"),
+            ({ try await staff.createUser(email: "not-an-email", name: "X") }, "not an e-mail"),
+            ({ try await staff.createUser(email: "b@macondo.example", name: "   ") }, "name must not be empty"),
+            ({ try await staff.createToken(email: "nobody@macondo.example") }, "no user has e-mail"),
+            ({ try await staff.revokeToken(id: "123") }, "not a token id"),
+            ({ try await staff.revokeToken(id: EntityID.random().description) }, "no token has id"),
+        ] as [(() async throws -> [String], String)] {
+            do {
+                _ = try await attempt()
+                Issue.record("expected an error containing '\(expected)'")
+            } catch let error as AppError {
+                #expect(error.message.contains(expected), "\(error.message)")
+            }
+        }
+        #expect(try await db.pool.query("SELECT count(*) FROM users")[0].decode(0, as: Int.self) == 1)
+        await db.drop()
+    }
+
+    @Test func linkImport_createsValidRowsReportsBadOnesAndShowsProgress() async throws {
+        let db = try await TestPostgres.database()
+        let user = try await UserRepository(pool: db.pool).create(email: "ops@macondo.example", name: "Ops")
+        let acme = try await ClientRepository(pool: db.pool).create(name: "Acme")
+        let spring = try await CampaignRepository(pool: db.pool).create(clientID: acme.id, name: "Spring")
+        _ = spring
+        var csv = "originalUrl,shortCode,client,campaign,tags,redirectStatus,forwardQuery,expiresAt\n"
+        csv += "https://example.com/a,imp-a,Acme,Spring,red|blue,301,true,2099-01-01T00:00:00Z\n"
+        csv += "\"https://example.com/b?x=1,2\",,Acme,,,,,\n"
+        csv += "javascript:alert(1),imp-c,Acme,,,,,\n"
+        csv += "https://example.com/d,imp-d,Nobody Inc,,,,,\n"
+        csv += "https://example.com/e,api,Acme,,,,,\n"
+        csv += "https://example.com/f,imp-a,Acme,,,,,\n"
+        for index in 0..<1500 { csv += "https://example.com/bulk/\(index),,Acme,,bulk,,,\n" }
+        let path = NSTemporaryDirectory() + "import-\(UUID().uuidString).csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let progress = ProgressLog()
+        let summary = try await LinkImportOperation(pool: db.pool, configuration: AdminConfiguration(publicBaseURL: "https://sho.rt"))
+            .run(path: path, ownerEmail: nil) { done, total, created in progress.append("\(done)/\(total)/\(created)") }
+        #expect(summary.rows == 1506)
+        #expect(summary.created == 1502)
+        #expect(summary.failures.count == 4)
+        #expect(summary.failures[0].hasPrefix("line 4: originalUrl"))
+        #expect(summary.failures[1].hasPrefix("line 5: client: no client is named 'Nobody Inc'"))
+        #expect(summary.failures[2].hasPrefix("line 6: shortCode"))
+        #expect(summary.failures[3].contains("line 7"), "duplicate code within the file")
+        #expect(progress.lines == ["1000/1506/996", "1506/1506/1502"])
+        let first = try await LinkRepository(pool: db.pool).find(shortCode: ShortCode("imp-a")!)
+        #expect(first?.tags == ["blue", "red"])
+        #expect(first?.redirectStatus == .movedPermanently)
+        #expect(first?.forwardQuery == true)
+        #expect(first?.campaignID == spring.id)
+        #expect(first?.userID == user.id)
+        #expect(try await db.pool.query("SELECT count(*) FROM links WHERE original_url = 'https://example.com/b?x=1,2'")[0].decode(0, as: Int.self) == 1)
+        await db.drop()
+    }
+
+    @Test func linkImport_badFiles_areRefusedWithAMessage() async throws {
+        let db = try await TestPostgres.database()
+        _ = try await UserRepository(pool: db.pool).create(email: "ops@macondo.example", name: "Ops")
+        let operation = LinkImportOperation(pool: db.pool, configuration: AdminConfiguration())
+        let cases: [(String?, String)] = [
+            (nil, "cannot read"),
+            ("", "empty"),
+            ("url,client\nhttps://a.example,Acme\n", "unknown column(s) url"),
+            ("originalUrl,shortCode\nhttps://a.example,x\n", "needs originalUrl and client"),
+            ("originalUrl,client\n\"https://a.example,Acme\n", "not closed"),
+        ]
+        for (content, expected) in cases {
+            let path = NSTemporaryDirectory() + "import-\(UUID().uuidString).csv"
+            if let content { try content.write(toFile: path, atomically: true, encoding: .utf8) }
+            do {
+                _ = try await operation.run(path: path, ownerEmail: nil)
+                Issue.record("expected '\(expected)'")
+            } catch let error as AppError {
+                #expect(error.message.contains(expected), "\(error.message)")
+            }
+        }
+        #expect(try await db.pool.query("SELECT count(*) FROM links")[0].decode(0, as: Int.self) == 0)
+        await db.drop()
+    }
+
+    @Test func csvReader_handlesQuotesNewlinesAndCRLF() throws {
+        let records = try CSVReader.parse("\u{FEFF}a,b\r\n\"x,1\",\"say \"\"hi\"\"\"\r\n\r\n\"multi\nline\",z\n")
+        #expect(records.map(\.fields) == [["a", "b"], ["x,1", "say \"hi\""], ["multi\nline", "z"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func binary_usersAndTokens_followTheScriptContract() async throws {
+        let db = try await TestPostgres.database()
+        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
+        let created = try run(binary, ["users", "create", "--email", "cli@macondo.example", "--name", "CLI"], url: db.url)
+        #expect(created.status == 0, "\(created.stderr)")
+        let token = try run(binary, ["tokens", "create", "--email", "cli@macondo.example"], url: db.url)
+        #expect(token.status == 0)
+        let secret = try #require(token.stdout.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+        #expect(secret.hasPrefix("slk_") && secret.count == 47)
+        #expect(!token.stderr.contains(secret), "the token never reaches the log")
+        #expect(!created.stderr.contains(db.url) && !token.stderr.contains(db.url), "the database URL is never logged")
+        let digest = try await db.pool.query("SELECT token_hash FROM api_tokens")[0].decode(0, as: PGBytes.self)
+        #expect(digest.bytes == APITokenSecret.digest(of: secret))
+        let duplicate = try run(binary, ["users", "create", "--email", "CLI@macondo.example", "--name", "Again"], url: db.url)
+        #expect(duplicate.status != 0)
+        #expect(duplicate.stderr.contains("already exists"))
+        let unknown = try run(binary, ["tokens", "create", "--email", "nobody@macondo.example"], url: db.url)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no user has e-mail nobody@macondo.example"))
+        let file = NSTemporaryDirectory() + "import-\(UUID().uuidString).csv"
+        try "originalUrl,clientId\nhttps://a.example/,not-a-uuid\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let imported = try run(binary, ["links", "import", file], url: db.url)
+        #expect(imported.status == 1)
+        #expect(imported.stdout.contains("line 2: clientId: must be a UUID"))
+        #expect(imported.stdout.contains("0 of 1 rows imported, 1 refused"))
+        #expect(imported.stderr.contains("imported 1/1 rows"))
+        await db.drop()
+    }
+
+    private func run(_ binary: URL, _ arguments: [String], url: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = url
+        process.environment = environment
+        process.currentDirectoryURL = binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Progress lines reported by an import.
+final class ProgressLog: Sendable {
+    private let box = Mutex<[String]>([])
+    func append(_ line: String) { box.withLock { $0.append(line) } }
+    var lines: [String] { box.withLock { $0 } }
+}
+
+import Synchronization
