@@ -45,10 +45,10 @@ import Testing
         let db = try await TestPostgres.database()
         defer { Task { await db.drop() } }
         try await insertLink(db.pool, code: "term")
-        let served = try ServedBinary(databaseURL: db.url, spool: temporarySpool())
+        let served = try await ServedBinary.start(databaseURL: db.url, spool: temporarySpool())
         let traffic = Traffic(port: served.port, path: "/term")
         try await Task.sleep(for: .seconds(2))
-        served.stop(with: SIGTERM)
+        try await served.stop(with: SIGTERM)
         let answered = await traffic.stop()
         #expect(served.process.terminationStatus == 0)
         let stored = try await clickCounts(db.pool, code: "term")
@@ -63,18 +63,18 @@ import Testing
         defer { Task { await db.drop() } }
         try await insertLink(db.pool, code: "crash")
         let spool = temporarySpool()
-        let crashed = try ServedBinary(databaseURL: db.url, spool: spool)
+        let crashed = try await ServedBinary.start(databaseURL: db.url, spool: spool)
         let traffic = Traffic(port: crashed.port, path: "/crash")
         try await Task.sleep(for: .seconds(2))
-        crashed.stop(with: SIGKILL)
+        try await crashed.stop(with: SIGKILL)
         let answered = await traffic.stop()
         let storedAtCrash = try await clickCounts(db.pool, code: "crash").rows
         #expect(crashed.process.terminationReason == .uncaughtSignal)
 
         // The next start replays the journal the killed process left behind.
-        let restarted = try ServedBinary(databaseURL: db.url, spool: spool)
+        let restarted = try await ServedBinary.start(databaseURL: db.url, spool: spool)
         try await waitUntil { try await clickCounts(db.pool, code: "crash").rows >= answered }
-        restarted.stop(with: SIGTERM)
+        try await restarted.stop(with: SIGTERM)
         let stored = try await clickCounts(db.pool, code: "crash")
         print("kill -9 under traffic: answered \(answered), stored before restart \(storedAtCrash), stored after replay \(stored.rows), lost \(max(0, answered - stored.rows))")
         #expect(answered > 100)

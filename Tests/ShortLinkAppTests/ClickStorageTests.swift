@@ -25,9 +25,12 @@ import Testing
         let count = 120
         for index in 0..<count {
             let (address, _) = TestGeoIP.knownLocations[index % TestGeoIP.knownLocations.count]
-            let response = try LoopbackHTTP.request(
-                port: service.port, path: "/rows",
-                headers: ["User-Agent: \(chrome)", "Referer: https://news.example/\(index)", "X-Forwarded-For: \(address)"])
+            let port = service.port
+            let response = try await offload {
+                try LoopbackHTTP.request(
+                    port: port, path: "/rows",
+                    headers: ["User-Agent: \(chrome)", "Referer: https://news.example/\(index)", "X-Forwarded-For: \(address)"])
+            }
             #expect(response.status == 302)
         }
         let ended = Timestamp.now()
@@ -77,12 +80,14 @@ import Testing
         try await insertLink(db.pool, code: "anon")
         // 127.0.0.1 is not trusted here: the forwarded header must not be believed.
         let untrusted = try await RunningService(url: db.url, pool: db.pool)
-        _ = try LoopbackHTTP.request(port: untrusted.port, path: "/anon", headers: ["X-Forwarded-For: 81.2.69.142"])
+        let untrustedPort = untrusted.port
+        _ = try await offload { try LoopbackHTTP.request(port: untrustedPort, path: "/anon", headers: ["X-Forwarded-For: 81.2.69.142"]) }
         try await untrusted.shutdown()
         let trusted = try await RunningService(
             url: db.url, pool: db.pool, trustedProxies: [CIDR("127.0.0.0/8")!], anonymizeIP: true)
-        _ = try LoopbackHTTP.request(port: trusted.port, path: "/anon", headers: ["X-Forwarded-For: 81.2.69.142"])
-        _ = try LoopbackHTTP.request(port: trusted.port, path: "/anon", headers: ["X-Forwarded-For: 2001:db8:1::1"])
+        let trustedPort = trusted.port
+        _ = try await offload { try LoopbackHTTP.request(port: trustedPort, path: "/anon", headers: ["X-Forwarded-For: 81.2.69.142"]) }
+        _ = try await offload { try LoopbackHTTP.request(port: trustedPort, path: "/anon", headers: ["X-Forwarded-For: 2001:db8:1::1"]) }
         try await trusted.shutdown()
 
         // Two connections may land on two event loops: order by address, not by id.
@@ -119,8 +124,11 @@ import Testing
         ]
         for (index, item) in cases.enumerated() {
             // A distinct Referer ties each row to its case.
-            let response = try LoopbackHTTP.request(
-                port: service.port, path: "/bots", method: item.method, headers: item.headers + ["Referer: case-\(index)"])
+            let port = service.port
+            let response = try await offload {
+                try LoopbackHTTP.request(
+                    port: port, path: "/bots", method: item.method, headers: item.headers + ["Referer: case-\(index)"])
+            }
             #expect(response.status == 302)
         }
         try await service.shutdown()

@@ -91,9 +91,10 @@ import Testing
     @Test func servedBinary_onSIGTERM_exitsZero() async throws {
         let db = try await TestPostgres.database()
         defer { Task { await db.drop() } }
-        let served = try ServedBinary(databaseURL: db.url, spool: temporarySpool())
-        #expect(try LoopbackHTTP.request(port: served.port, path: "/healthz").status == 200)
-        served.stop(with: SIGTERM)
+        let served = try await ServedBinary.start(databaseURL: db.url, spool: temporarySpool())
+        let port = served.port
+        #expect(try await offload { try LoopbackHTTP.request(port: port, path: "/healthz") }.status == 200)
+        try await served.stop(with: SIGTERM)
         #expect(served.process.terminationReason == .exit)
         #expect(served.process.terminationStatus == 0)
     }

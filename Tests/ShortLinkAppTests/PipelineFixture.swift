@@ -1,6 +1,7 @@
 import ClickPipeline
 import Foundation
 import LibPQ
+import NIOPosix
 import Logging
 import RedirectServer
 import ServiceLifecycle
@@ -49,6 +50,13 @@ final class RunningService: Sendable {
     var clicks: ClickPipeline { assembly.clicks! }
 }
 
+/// Runs blocking work (raw socket requests, waiting for a child process) on a thread-pool
+/// thread: blocking one of the few cooperative threads would starve the services under
+/// test that run beside it (the link cache's NOTIFY worker among them).
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive(body)
+}
+
 func temporarySpool() -> String {
     let path = NSTemporaryDirectory() + "spool-" + UUID().uuidString
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -78,7 +86,8 @@ func clickCounts(_ pool: PGPool, code: String) async throws -> (rows: Int, disti
 }
 
 /// Sends redirects from a background thread, one connection per request, until stopped,
-/// and counts what the edge answered.
+/// and counts what the edge answered. Paced to about one request per millisecond: steady
+/// traffic without starving the suites that run beside it (their timing checks need CPU).
 final class Traffic: Sendable {
     private let state = Mutex((answered: 0, failed: 0, stop: false))
     private let done = Mutex(false)
@@ -90,6 +99,7 @@ final class Traffic: Sendable {
                     response.status == 302
                 {
                     state.withLock { $0.answered += 1 }
+                    Thread.sleep(forTimeInterval: 0.001)
                 } else {
                     state.withLock { $0.failed += 1 }
                     Thread.sleep(forTimeInterval: 0.005)

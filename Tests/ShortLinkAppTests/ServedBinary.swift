@@ -4,7 +4,7 @@ import Testing
 
 /// The real `shortlinks serve` executable (debug build) as a child process, with the test
 /// database, the generated mmdb and its own spool directory.
-final class ServedBinary {
+final class ServedBinary: @unchecked Sendable {
     let process = Process()
     let port: Int
     private let errors = Pipe()
@@ -44,11 +44,18 @@ final class ServedBinary {
         port = try #require(found, "no listening line in: \(log)")
     }
 
-    /// Sends `signal` and waits for the exit.
-    func stop(with signal: Int32) {
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        log += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    /// Starts the binary from a thread-pool thread (waiting for it blocks).
+    static func start(databaseURL: String, spool: String) async throws -> ServedBinary {
+        try await offload { try ServedBinary(databaseURL: databaseURL, spool: spool) }
+    }
+
+    /// Sends `signal` and waits for the exit (on a thread-pool thread).
+    func stop(with signal: Int32) async throws {
+        try await offload {
+            kill(self.process.processIdentifier, signal)
+            self.process.waitUntilExit()
+            self.log += String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
     }
 
     deinit {
