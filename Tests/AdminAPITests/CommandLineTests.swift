@@ -1,5 +1,6 @@
 @testable import AdminAPI
 import Foundation
+import NIOPosix
 import LibPQ
 @testable import ShortLinkApp
 import ShortLinkCore
@@ -127,9 +128,9 @@ import Testing
         let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
-        let created = try run(binary, ["users", "create", "--email", "cli@macondo.example", "--name", "CLI"], url: db.url)
+        let created = try await run(binary, ["users", "create", "--email", "cli@macondo.example", "--name", "CLI"], url: db.url)
         #expect(created.status == 0, "\(created.stderr)")
-        let token = try run(binary, ["tokens", "create", "--email", "cli@macondo.example"], url: db.url)
+        let token = try await run(binary, ["tokens", "create", "--email", "cli@macondo.example"], url: db.url)
         #expect(token.status == 0)
         let secret = try #require(token.stdout.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
         #expect(secret.hasPrefix("slk_") && secret.count == 47)
@@ -137,15 +138,15 @@ import Testing
         #expect(!created.stderr.contains(db.url) && !token.stderr.contains(db.url), "the database URL is never logged")
         let digest = try await db.pool.query("SELECT token_hash FROM api_tokens")[0].decode(0, as: PGBytes.self)
         #expect(digest.bytes == APITokenSecret.digest(of: secret))
-        let duplicate = try run(binary, ["users", "create", "--email", "CLI@macondo.example", "--name", "Again"], url: db.url)
+        let duplicate = try await run(binary, ["users", "create", "--email", "CLI@macondo.example", "--name", "Again"], url: db.url)
         #expect(duplicate.status != 0)
         #expect(duplicate.stderr.contains("already exists"))
-        let unknown = try run(binary, ["tokens", "create", "--email", "nobody@macondo.example"], url: db.url)
+        let unknown = try await run(binary, ["tokens", "create", "--email", "nobody@macondo.example"], url: db.url)
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("no user has e-mail nobody@macondo.example"))
         let file = NSTemporaryDirectory() + "import-\(UUID().uuidString).csv"
         try "originalUrl,clientId\nhttps://a.example/,not-a-uuid\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let imported = try run(binary, ["links", "import", file], url: db.url)
+        let imported = try await run(binary, ["links", "import", file], url: db.url)
         #expect(imported.status == 1)
         #expect(imported.stdout.contains("line 2: clientId: must be a UUID"))
         #expect(imported.stdout.contains("0 of 1 rows imported, 1 refused"))
@@ -153,7 +154,13 @@ import Testing
         await db.drop()
     }
 
-    private func run(_ binary: URL, _ arguments: [String], url: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs the binary on a thread-pool thread: waiting for a child process must not hold a
+    /// cooperative thread that other suites' services need.
+    private func run(_ binary: URL, _ arguments: [String], url: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await NIOThreadPool.singleton.runIfActive { try Self.runBlocking(binary, arguments, url: url) }
+    }
+
+    private static func runBlocking(_ binary: URL, _ arguments: [String], url: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
