@@ -29,7 +29,6 @@ public final class ClickPipeline: ClickSink, Service {
     private let metrics: ClickPipelineMetrics
     private let logger: Logger
     private let state: Mutex<State>
-    private let finished = Mutex(false)
 
     /// - Parameters:
     ///   - configuration: batching, memory bound, drain and retry settings.
@@ -81,9 +80,6 @@ public final class ClickPipeline: ClickSink, Service {
         }
     }
 
-    /// `true` once ``run()`` has written (or journaled) everything and returned.
-    public var hasFinished: Bool { finished.withLock { $0 } }
-
     public func run() async throws {
         await withGracefulShutdownHandler {
             await writeUntilDrained()
@@ -94,7 +90,6 @@ public final class ClickPipeline: ClickSink, Service {
                 $0.drainDeadline = .now + timeout
             }
         }
-        finished.withLock { $0 = true }
     }
 
     // MARK: - Writer

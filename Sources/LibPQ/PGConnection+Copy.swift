@@ -165,7 +165,8 @@ public enum PGCopyText {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    /// Appends one escaped field (no separator).
+    /// Appends one escaped field (no separator). NUL bytes are dropped: a Postgres text
+    /// value cannot hold them, and one would fail the whole COPY.
     /// - Parameters:
     ///   - field: the value; `nil` is NULL.
     ///   - buffer: the output.
@@ -176,13 +177,19 @@ public enum PGCopyText {
             return
         }
         for byte in field.utf8 {
+            let escaped: UInt8
             switch byte {
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: buffer.append(byte)
+            case 0: continue
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+            default:
+                buffer.append(byte)
+                continue
             }
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(escaped)
         }
     }
 

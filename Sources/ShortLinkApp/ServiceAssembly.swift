@@ -55,36 +55,41 @@ public struct ServiceAssembly: Sendable {
     }
 
     private mutating func addEdge(configuration: AppConfiguration, pool: PGPool, databaseURL: String, logger: Logger) throws {
-        let source = PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger)
-        guard configuration.clicks.store else {
-            let sink = CountingClickSink()
-            let server = EdgeServer(
-                configuration: configuration.edge, links: source, clicks: sink, logger: Logger(label: "shortlinks.edge"))
-            services.append(server)
-            edge = server
-            clickCounter = sink
-            return
+        let sink: any ClickSink
+        if configuration.clicks.store {
+            let pipeline = try makePipeline(configuration: configuration, pool: pool, logger: logger)
+            services.append(pipeline)
+            clicks = pipeline
+            sink = pipeline
+        } else {
+            let counter = CountingClickSink()
+            clickCounter = counter
+            sink = counter
         }
+        // After the pipeline, so the group stops the edge first and the pipeline drains last.
+        let server = EdgeServer(
+            configuration: configuration.edge,
+            links: PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger), clicks: sink,
+            logger: Logger(label: "shortlinks.edge"))
+        services.append(server)
+        edge = server
+    }
+
+    private mutating func makePipeline(configuration: AppConfiguration, pool: PGPool, logger: Logger) throws -> ClickPipeline {
         let settings = configuration.clicks
         let geo = try ClickComponents.geoLocator(settings, logger: logger)
         if let reloadable = geo as? GeoIPLookup {
             services.append(GeoIPReloader(lookup: reloadable, checkInterval: settings.geoIPCheckSeconds, logger: logger))
         }
         let loops = configuration.edge.eventLoops ?? NIOCore.System.coreCount
-        let journal = try ClickComponents.journal(settings, eventLoops: loops)
-        let pipeline = ClickPipeline(
+        return ClickPipeline(
             configuration: settings.pipeline, store: PostgresClickStore(pool: pool),
             enricher: ClickEnricher(
                 classifier: BotClassifier(rules: try ClickComponents.botRules(settings), ipLists: settings.botIPLists),
                 parser: UserAgentParser(), geo: geo, anonymizeAddresses: settings.anonymizeIP),
-            journal: journal, metricsFactory: PrometheusMetricsFactory(registry: metrics),
+            journal: try ClickComponents.journal(settings, eventLoops: loops),
+            metricsFactory: PrometheusMetricsFactory(registry: metrics),
             logger: Logger(label: "shortlinks.clicks"))
-        services.append(pipeline)
-        clicks = pipeline
-        let server = EdgeServer(
-            configuration: configuration.edge, links: source, clicks: pipeline, logger: Logger(label: "shortlinks.edge"))
-        services.append(server)
-        edge = server
     }
 
     private mutating func addAdmin(configuration: AppConfiguration, pool: PGPool, logger: Logger) {

@@ -1,3 +1,4 @@
+import LibPQ
 import ShortLinkCore
 
 /// Encodes ``StoredClick``s as rows of `COPY clicks (…) FROM STDIN` in text format.
@@ -46,31 +47,7 @@ enum ClickCopyEncoder {
         buffer.append(contentsOf: value.utf8)
     }
 
-    /// Escapes backslash, tab, newline and carriage return; drops NUL, which a Postgres
-    /// text value cannot hold (a header value is stored without it rather than lost).
-    static func appendText(_ value: String?, to buffer: inout [UInt8]) {
-        guard let value else {
-            buffer.append(UInt8(ascii: "\\"))
-            buffer.append(UInt8(ascii: "N"))
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case 0: continue
-            case UInt8(ascii: "\\"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"):
-                buffer.append(UInt8(ascii: "\\"))
-                buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(byte)
-            }
-        }
+    private static func appendText(_ value: String?, to buffer: inout [UInt8]) {
+        PGCopyText.appendField(value, to: &buffer)
     }
 }

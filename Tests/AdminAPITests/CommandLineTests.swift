@@ -125,8 +125,7 @@ import Testing
 
     @Test func binary_usersAndTokens_followTheScriptContract() async throws {
         let db = try await TestPostgres.database()
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
+        let binary = ChildProcess.shortlinksExecutable
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
         let created = try await run(binary, ["users", "create", "--email", "cli@macondo.example", "--name", "CLI"], url: db.url)
         #expect(created.status == 0, "\(created.stderr)")
@@ -154,29 +153,10 @@ import Testing
         await db.drop()
     }
 
-    /// Runs the binary on a thread-pool thread: waiting for a child process must not hold a
-    /// cooperative thread that other suites' services need.
-    private func run(_ binary: URL, _ arguments: [String], url: String) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await NIOThreadPool.singleton.runIfActive { try Self.runBlocking(binary, arguments, url: url) }
-    }
-
-    private static func runBlocking(_ binary: URL, _ arguments: [String], url: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = url
-        process.environment = environment
-        process.currentDirectoryURL = binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    private func run(_ binary: URL, _ arguments: [String], url: String) async throws -> ChildProcess.Result {
+        try await ChildProcess.run(
+            binary, arguments, environment: ["DATABASE_URL": url],
+            directory: binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
     }
 }
 

@@ -99,3 +99,14 @@ import Testing
         }
     }
 }
+
+@Suite struct PGCopyTextTests {
+    @Test func appendField_escapesSeparators_andDropsNUL() {
+        var buffer: [UInt8] = []
+        PGCopyText.appendField("a\\b\tc\nd\re\u{0}f", to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == #"a\\b\tc\nd\ref"#)
+        buffer = []
+        PGCopyText.appendField(nil, to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == #"\N"#)
+    }
+}

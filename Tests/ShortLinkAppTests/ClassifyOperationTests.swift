@@ -1,6 +1,7 @@
 import BotDetection
 import Foundation
 import ShortLinkApp
+import ShortLinkTesting
 import Testing
 
 /// `shortlinks classify --eval DIR`: the corpus folder, the counts, the JSON line, the errors.
@@ -89,35 +90,19 @@ import Testing
         #expect(ClassifyOperation().describe([Self.iPhone], json: false) == ["human\tsmartphone\tiOS\tMobile Safari\t\(Self.iPhone)"])
     }
 
-    @Test func binary_classifyEvalJSON_printsTheLineLast_andFailsOnAMissingFolder() throws {
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
+    @Test func binary_classifyEvalJSON_printsTheLineLast_andFailsOnAMissingFolder() async throws {
+        let binary = ChildProcess.shortlinksExecutable
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
         let directory = try makeCorpus()
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let ok = try run(binary, ["classify", "--eval", directory, "--json"])
+        let ok = try await ChildProcess.run(binary, ["classify", "--eval", directory, "--json"])
         #expect(ok.status == 0)
         #expect(ok.stdout.split(separator: "\n").last.map(String.init) == Self.expectedLine)
 
-        let missing = try run(binary, ["classify", "--eval", directory + "/nope", "--json"])
+        let missing = try await ChildProcess.run(binary, ["classify", "--eval", directory + "/nope", "--json"])
         #expect(missing.status != 0)
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("\(directory)/nope: no such directory"))
-    }
-
-    private func run(_ binary: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }

@@ -10,10 +10,7 @@ final class ServedBinary: @unchecked Sendable {
     private let errors = Pipe()
     private(set) var log = ""
 
-    static var executable: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/shortlinks")
-    }
+    static var executable: URL { ChildProcess.shortlinksExecutable }
 
     init(databaseURL: String, spool: String, extraEnvironment: [String: String] = [:]) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the shortlinks product first")
