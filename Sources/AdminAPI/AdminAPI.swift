@@ -64,6 +64,8 @@ public struct AdminAPI: Sendable {
         CampaignRoutes(api: self).register(on: router)
         LinkRoutes(api: self).register(on: router)
         TagRoutes(api: self).register(on: router)
+        MetricsRoutes(api: self).register(on: router)
+        ExportRoutes(api: self).register(on: router)
         return router
     }
 

@@ -38,25 +38,25 @@ public struct PostgresClickStore: ClickStore {
         for click in clicks { ClickCopyEncoder.append(click, to: &rows) }
         let encoded = rows
         let total = clicks.count
-        switch mode {
-        case .direct:
-            return try await pool.transaction { connection in
-                let inserted = try connection.copyIn("COPY clicks \(ClickCopyEncoder.columns) FROM STDIN") {
-                    try $0.write(encoded)
-                }
-                return ClickWriteResult(inserted: inserted)
+        // Both modes take the same path: the batch is copied into a session-local staging
+        // table, the rows whose link still exists and that are not stored yet go into
+        // clicks, exactly those rows go into click_fresh, and apply_click_rollups()
+        // aggregates them into the rollup tables, all in one transaction. A replay adds
+        // nothing twice, to clicks or to the rollups. `mode` only says what the caller
+        // expects: duplicates and orphans are reported either way.
+        _ = mode
+        return try await pool.transaction { connection in
+            try connection.executeScript(Self.createTemporaryTables)
+            try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
+            let orphaned = try connection.query(Self.countOrphans).first?.decode(0, as: Int.self) ?? 0
+            let inserted = try connection.execute(Self.insertFromStaging)
+            if inserted > 0 {
+                _ = try connection.query("SELECT apply_click_rollups()")
             }
-        case .idempotent:
-            return try await pool.transaction { connection in
-                try connection.execute(Self.createStaging)
-                try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
-                let orphaned = try connection.query(Self.countOrphans).first?.decode(0, as: Int.self) ?? 0
-                let inserted = try connection.execute(Self.insertFromStaging)
-                // ON COMMIT DELETE ROWS empties it at commit; truncate anyway in case the
-                // caller's connection is reused inside a longer transaction later.
-                try connection.execute("TRUNCATE click_staging")
-                return ClickWriteResult(inserted: inserted, duplicates: total - inserted - orphaned, orphaned: orphaned)
-            }
+            // ON COMMIT DELETE ROWS empties both at commit; clear them anyway in case the
+            // connection is reused inside a longer transaction.
+            try connection.executeScript("DELETE FROM click_staging; DELETE FROM click_fresh")
+            return ClickWriteResult(inserted: inserted, duplicates: total - inserted - orphaned, orphaned: orphaned)
         }
     }
 
@@ -99,19 +99,24 @@ public struct PostgresClickStore: ClickStore {
         }
     }
 
-    // A session-local copy of the table's shape; rows vanish at commit.
-    static let createStaging =
-        "CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    // Session-local copies of the table's shape; rows vanish at commit.
+    static let createTemporaryTables = """
+        CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS click_fresh (LIKE clicks) ON COMMIT DELETE ROWS
+        """
 
     static let countOrphans =
         "SELECT count(*)::bigint FROM click_staging s WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)"
 
     static let insertFromStaging = """
+        WITH inserted AS (
         INSERT INTO clicks \(ClickCopyEncoder.columns)
         SELECT s.id, s.link_id, s."timestamp", s.ip_address, s.user_agent, s.country, s.city, s.is_bot, s.bot_reason,
                s.referrer, s.device, s.browser, s.os, s.visitor_hash
         FROM click_staging s
         WHERE EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)
         ON CONFLICT (id, "timestamp") DO NOTHING
+        RETURNING *)
+        INSERT INTO click_fresh SELECT * FROM inserted
         """
 }

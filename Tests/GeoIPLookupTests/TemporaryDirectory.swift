@@ -1,3 +1,4 @@
+import ShortLinkCore
 import Foundation
 
 /// A directory of its own for one test, removed when the test lets go of it.

@@ -1,3 +1,4 @@
+import ShortLinkCore
 import ShortLinkTesting
 import Testing
 

@@ -1,12 +1,10 @@
-import ShortLinkCore
-
 /// Parses the RFC 3339 profile of ISO 8601 that the API accepts for times:
 /// `2026-11-22T10:04:05Z`, with optional fractional seconds (up to microseconds kept) and a
 /// `Z` or `±hh:mm` offset; or a bare date `2026-11-22` (midnight UTC).
-enum ISO8601 {
+public enum ISO8601 {
     /// The instant, or `nil` when the text is not such a time.
     /// - Parameter text: the candidate.
-    static func parse(_ text: String) -> Timestamp? {
+    public static func parse(_ text: String) -> Timestamp? {
         let bytes = Array(text.utf8)
         var index = 0
         func digits(_ count: Int) -> Int64? {

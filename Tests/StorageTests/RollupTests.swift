@@ -1,0 +1,361 @@
+import LibPQ
+import ShortLinkCore
+import ShortLinkTesting
+@testable import Storage
+import Testing
+
+/// Rollups written by the click writer's own path (`PostgresClickStore.write`) against
+/// raw clicks, on a real Postgres with the hll extension.
+@Suite struct RollupTests {
+    /// Two clients, a campaign, tags, six links, and a store.
+    struct World {
+        let fixture: Fixture
+        let links: [Link]
+        let otherClient: Client
+        let tagged: EntityID
+        var store: PostgresClickStore { PostgresClickStore(pool: fixture.db.pool) }
+        var metrics: MetricsRepository { MetricsRepository(pool: fixture.db.pool) }
+        var pool: PGPool { fixture.db.pool }
+
+        static func make() async throws -> World {
+            let fixture = try await Fixture.make()
+            let other = try await ClientRepository(pool: fixture.db.pool).create(name: "Globex")
+            var links: [Link] = []
+            links.append(try await fixture.link("r0", campaign: fixture.campaign.id, tags: ["news"]))
+            links.append(try await fixture.link("r1", campaign: fixture.campaign.id, tags: ["news", "promo"]))
+            links.append(try await fixture.link("r2", tags: ["promo"]))
+            links.append(try await fixture.link("r3"))
+            links.append(try await fixture.link("r4", tags: ["news"], client: other.id))
+            links.append(try await fixture.link("r5", client: other.id))
+            let tag = try #require(try await TagRepository(pool: fixture.db.pool).find(name: "news"))
+            return World(fixture: fixture, links: links, otherClient: other, tagged: tag.id)
+        }
+
+        /// Every scope with the SQL condition that selects its raw clicks (`c` is clicks).
+        var scopes: [(MetricsScope, String)] {
+            [
+                (.organisation, "true"),
+                (.client(fixture.client.id), "c.link_id IN (SELECT id FROM links WHERE client_id = '\(fixture.client.id)')"),
+                (.campaign(fixture.campaign.id), "c.link_id IN (SELECT id FROM links WHERE campaign_id = '\(fixture.campaign.id)')"),
+                (.tag(tagged), "c.link_id IN (SELECT link_id FROM link_tags WHERE tag_id = '\(tagged)')"),
+                (.link(links[1].id), "c.link_id = '\(links[1].id)'"),
+            ]
+        }
+
+        func rawCount(_ condition: String, from: Timestamp, to: Timestamp, extra: String = "true") async throws -> Int64 {
+            try await pool.query(
+                "SELECT count(*) FROM clicks c WHERE \(condition) AND \(extra) AND c.\"timestamp\" >= $1 AND c.\"timestamp\" < $2",
+                [PGTimestamp(microsecondsSinceEpoch: from.microsecondsSinceEpoch), PGTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch)]
+            )[0].decode(0, as: Int64.self)
+        }
+
+        func rawDistinctVisitors(_ condition: String, from: Timestamp, to: Timestamp, humansOnly: Bool) async throws -> Int64 {
+            try await pool.query(
+                """
+                SELECT count(DISTINCT visitor_hash) FROM clicks c
+                WHERE \(condition) AND (NOT $3 OR NOT c.is_bot) AND c."timestamp" >= $1 AND c."timestamp" < $2
+                """,
+                [PGTimestamp(microsecondsSinceEpoch: from.microsecondsSinceEpoch), PGTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch), humansOnly]
+            )[0].decode(0, as: Int64.self)
+        }
+
+        func rollupRowCount(link: EntityID) async throws -> Int {
+            try await pool.query(
+                """
+                SELECT (SELECT count(*) FROM link_rollups_hourly WHERE link_id = $1)
+                     + (SELECT count(*) FROM link_rollups_daily WHERE link_id = $1)
+                     + (SELECT count(*) FROM link_rollups_dimensions WHERE link_id = $1)
+                """, [link.pg])[0].decode(0, as: Int.self)
+        }
+
+        /// Every rollup row as text (sketches as their cardinality), in key order.
+        func rollupDigest() async throws -> [String] {
+            try await pool.query(
+                """
+                SELECT 'h ' || link_id || ' ' || hour || ' ' || clicks || ' ' || bot_clicks || ' '
+                       || hll_cardinality(visitors) || ' ' || hll_cardinality(human_visitors) FROM link_rollups_hourly
+                UNION ALL SELECT 'd ' || link_id || ' ' || day || ' ' || clicks || ' ' || bot_clicks FROM link_rollups_daily
+                UNION ALL SELECT 'x ' || link_id || ' ' || day || ' ' || dimension::text || ' ' || value || ' ' || clicks || ' ' || bot_clicks
+                          FROM link_rollups_dimensions
+                UNION ALL SELECT 'H ' || scope::text || ' ' || scope_id || ' ' || hour || ' ' || clicks || ' ' || bot_clicks || ' '
+                       || hll_cardinality(visitors) || ' ' || hll_cardinality(human_visitors) FROM scope_rollups_hourly
+                UNION ALL SELECT 'X ' || scope::text || ' ' || scope_id || ' ' || day || ' ' || dimension::text || ' ' || value || ' '
+                       || clicks || ' ' || bot_clicks FROM scope_rollups_dimensions
+                ORDER BY 1
+                """
+            ).map { try $0.decode(0, as: String.self) }
+        }
+    }
+
+    static let hour: Int64 = 3_600_000_000
+    /// 2026-06-01T00:00:00Z.
+    static let june = Timestamp(microsecondsSinceEpoch: 1_780_272_000_000_000)
+
+    static func click(_ link: EntityID, at time: Timestamp, random: inout SplitMix64) -> StoredClick {
+        let bot = random.chance(20)
+        let place = random.pick([("DE", "Berlin"), ("DE", "Hamburg"), ("FR", "Paris"), ("US", nil)] as [(String, String?)])
+        let known = random.chance(85)
+        return StoredClick(
+            id: EntityID.version7(unixMilliseconds: UInt64(time.microsecondsSinceEpoch / 1000), using: &random), linkID: link,
+            timestamp: time, ipAddress: nil, userAgent: bot ? "curl/8.5.0" : "Mozilla/5.0",
+            referrer: random.pick([nil, "https://www.Google.com/search?q=x", "https://t.co/abc", "not a url"]),
+            country: known ? place.0 : nil, city: known ? place.1 : nil,
+            verdict: bot ? .bot(random.pick(["library:curl", "crawler:googlebot", "method:head"])) : .human,
+            device: random.pick(["desktop", "mobile", nil]), browser: random.pick(["Chrome", "Safari"]), os: random.pick(["iOS", "Linux"]),
+            visitorHash: Int64(random.int(in: 0...400)))
+    }
+
+    /// Random clicks over `hours` hours from `start`, written in batches; one batch twice.
+    static func writeRandomClicks(_ world: World, count: Int, start: Timestamp, hours: Int, seed: UInt64) async throws -> [StoredClick] {
+        var random = SplitMix64(seed: seed)
+        let clicks = (0..<count).map { _ in
+            click(
+                random.pick(world.links).id,
+                at: Timestamp(microsecondsSinceEpoch: start.microsecondsSinceEpoch + Int64(random.int(in: 0...(hours * 3600 - 1))) * 1_000_000),
+                random: &random)
+        }
+        var batches: [[StoredClick]] = []
+        var index = 0
+        while index < clicks.count {
+            let size = random.int(in: 50...400)
+            batches.append(Array(clicks[index..<min(index + size, clicks.count)]))
+            index += size
+        }
+        for batch in batches { _ = try await world.store.write(batch, mode: .direct) }
+        // A replay of a batch that is already stored adds nothing, to clicks or rollups.
+        let replay = try await world.store.write(batches[batches.count / 2], mode: .idempotent)
+        #expect(replay.inserted == 0)
+        #expect(replay.duplicates == batches[batches.count / 2].count)
+        return clicks
+    }
+
+    @Test func rollupTotalsEqualRawCountsForRandomRanges() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        let start = Self.june
+        let clicks = try await Self.writeRandomClicks(world, count: 3000, start: start, hours: 24 * 10, seed: 11)
+        #expect(try await world.fixture.count("SELECT count(*) FROM clicks") == clicks.count)
+        var random = SplitMix64(seed: 99)
+        for _ in 0..<8 {
+            let first = random.int(in: 0...(24 * 10 - 2))
+            let last = random.int(in: (first + 1)...(24 * 10))
+            let from = start.adding(seconds: Int64(first) * 3600)
+            let to = start.adding(seconds: Int64(last) * 3600)
+            for (scope, condition) in world.scopes {
+                for includeBots in [false, true] {
+                    let report = try await world.metrics.report(
+                        MetricsQuery(scope: scope, from: from, to: to, interval: .hour, includeBots: includeBots))
+                    let all = try await world.rawCount(condition, from: from, to: to)
+                    let bots = try await world.rawCount(condition, from: from, to: to, extra: "c.is_bot")
+                    #expect(report.totals.botClicks == bots, "\(scope) \(from)…\(to)")
+                    #expect(report.totals.humanClicks == all - bots, "\(scope) \(from)…\(to)")
+                    #expect(report.totals.clicks == (includeBots ? all : all - bots), "\(scope) \(from)…\(to)")
+                    #expect(report.series.count == last - first)
+                    #expect(report.series.reduce(0) { $0 + $1.clicks } == report.totals.clicks)
+                    let exact = try await world.rawDistinctVisitors(condition, from: from, to: to, humansOnly: !includeBots)
+                    let error = abs(report.totals.uniqueVisitors - exact)
+                    #expect(error <= max(3, exact * 7 / 100), "unique visitors \(report.totals.uniqueVisitors) vs exact \(exact)")
+                }
+            }
+        }
+    }
+
+    @Test func topListsAndTopLinksMatchRawClicksAndLeaveBotsOutByDefault() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        _ = try await Self.writeRandomClicks(world, count: 1500, start: Self.june, hours: 24 * 3, seed: 5)
+        let from = Self.june
+        let to = Self.june.adding(seconds: 2 * 86_400)
+        for (scope, condition) in world.scopes {
+            for includeBots in [false, true] {
+                let report = try await world.metrics.report(
+                    MetricsQuery(scope: scope, from: from, to: to, includeBots: includeBots, top: 50))
+                let people = includeBots ? "true" : "NOT c.is_bot"
+                let timeRange = "c.\"timestamp\" >= '\(from.iso8601)' AND c.\"timestamp\" < '\(to.iso8601)'"
+                let countries = try await world.pool.query(
+                    """
+                    SELECT coalesce(country, ''), count(*) FROM clicks c WHERE \(condition) AND \(people) AND \(timeRange)
+                    GROUP BY 1 ORDER BY 2 DESC, 1
+                    """
+                ).map { MetricsReport.Entry(value: try $0.decode(0, as: String.self), clicks: try $0.decode(1, as: Int64.self)) }
+                #expect(report.top[.country] == countries, "\(scope) includeBots=\(includeBots)")
+                let referrers = try await world.pool.query(
+                    """
+                    SELECT referrer_host(referrer), count(*) FROM clicks c WHERE \(condition) AND \(people) AND \(timeRange)
+                    GROUP BY 1 ORDER BY 2 DESC, 1
+                    """
+                ).map { MetricsReport.Entry(value: try $0.decode(0, as: String.self), clicks: try $0.decode(1, as: Int64.self)) }
+                #expect(report.top[.referrer] == referrers)
+                #expect(Set(referrers.map(\.value)).isSubset(of: ["", "google.com", "t.co"]))
+                let reasons = try await world.pool.query(
+                    """
+                    SELECT bot_reason, count(*) FROM clicks c WHERE \(condition) AND c.is_bot AND \(timeRange)
+                    GROUP BY 1 ORDER BY 2 DESC, 1
+                    """
+                ).map { MetricsReport.Entry(value: try $0.decode(0, as: String.self), clicks: try $0.decode(1, as: Int64.self)) }
+                #expect(report.top[.botReason] == reasons)
+                if case .link = scope {
+                    #expect(report.topLinks == nil)
+                } else {
+                    let links = try await world.pool.query(
+                        """
+                        SELECT l.short_code, count(*) FROM clicks c JOIN links l ON l.id = c.link_id
+                        WHERE \(condition) AND \(people) AND \(timeRange) GROUP BY l.id ORDER BY 2 DESC, l.id
+                        """
+                    ).map { "\(try $0.decode(0, as: String.self))=\(try $0.decode(1, as: Int64.self))" }
+                    #expect(report.topLinks?.map { "\($0.shortCode)=\($0.clicks)" } == links)
+                }
+            }
+        }
+    }
+
+    @Test func dailyBucketsFollowTheTimeZoneAcrossDaylightSavingChanges() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        let link = world.links[0].id
+        // One click at every UTC hour around both 2026 changes in Europe/Berlin
+        // (29 March: 23 hours; 25 October: 25 hours).
+        var random = SplitMix64(seed: 3)
+        for (startText, days) in [("2026-03-27T00:00:00+01:00", 4), ("2026-10-23T00:00:00+02:00", 4)] {
+            let start = try #require(ISO8601.parse(startText))
+            let clicks = (0..<(days * 24 + 1)).map { hour in
+                var click = Self.click(link, at: start.adding(seconds: Int64(hour) * 3600 + 1800), random: &random)
+                click.verdict = .human
+                return click
+            }
+            _ = try await world.store.write(clicks, mode: .direct)
+        }
+        let spring = try await world.metrics.report(
+            MetricsQuery(
+                scope: .link(link), from: try #require(ISO8601.parse("2026-03-27T00:00:00+01:00")),
+                to: try #require(ISO8601.parse("2026-03-31T00:00:00+02:00")), interval: .day, timeZone: "Europe/Berlin"))
+        #expect(spring.series.map(\.clicks) == [24, 24, 23, 24])
+        #expect(spring.series.map(\.utcOffsetSeconds) == [3600, 3600, 3600, 7200])
+        #expect(spring.series.map(\.start.iso8601) == [
+            "2026-03-26T23:00:00.000000Z", "2026-03-27T23:00:00.000000Z", "2026-03-28T23:00:00.000000Z", "2026-03-29T22:00:00.000000Z",
+        ])
+        let autumn = try await world.metrics.report(
+            MetricsQuery(
+                scope: .link(link), from: try #require(ISO8601.parse("2026-10-23T00:00:00+02:00")),
+                to: try #require(ISO8601.parse("2026-10-27T00:00:00+01:00")), interval: .day, timeZone: "Europe/Berlin"))
+        #expect(autumn.series.map(\.clicks) == [24, 24, 25, 24])
+        #expect(autumn.series.map(\.utcOffsetSeconds) == [7200, 7200, 7200, 3600])
+        // Hour buckets are UTC hours, labelled with the zone's offset at each one.
+        let hours = try await world.metrics.report(
+            MetricsQuery(
+                scope: .link(link), from: try #require(ISO8601.parse("2026-03-29T00:00:00Z")),
+                to: try #require(ISO8601.parse("2026-03-29T03:00:00Z")), interval: .hour, timeZone: "Europe/Berlin"))
+        #expect(hours.series.map(\.utcOffsetSeconds) == [3600, 7200, 7200])
+        #expect(hours.series.map(\.clicks) == [1, 1, 1])
+        // Weeks start on Mondays, months on the 1st, in the zone.
+        let month = try await world.metrics.report(
+            MetricsQuery(
+                scope: .link(link), from: try #require(ISO8601.parse("2026-03-01T00:00:00+01:00")),
+                to: try #require(ISO8601.parse("2026-11-01T00:00:00+01:00")), interval: .month, timeZone: "Europe/Berlin"))
+        #expect(month.series.count == 8)
+        let monthTotal = month.series.reduce(Int64(0)) { $0 + $1.clicks }
+        #expect(monthTotal == 2 * (4 * 24 + 1))
+        let week = try await world.metrics.report(
+            MetricsQuery(
+                scope: .link(link), from: try #require(ISO8601.parse("2026-03-27T00:00:00+01:00")),
+                to: try #require(ISO8601.parse("2026-04-01T00:00:00+02:00")), interval: .week, timeZone: "Europe/Berlin"))
+        #expect(week.series.map(\.start.iso8601) == ["2026-03-22T23:00:00.000000Z", "2026-03-29T22:00:00.000000Z"])
+    }
+
+    @Test func emptyBucketsAreZeros() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        var random = SplitMix64(seed: 8)
+        let day2 = Self.june.adding(seconds: 86_400 + 7200)
+        _ = try await world.store.write((0..<5).map { _ in Self.click(world.links[2].id, at: day2, random: &random) }, mode: .direct)
+        let report = try await world.metrics.report(
+            MetricsQuery(
+                scope: .link(world.links[2].id), from: Self.june, to: Self.june.adding(seconds: 5 * 86_400), interval: .day,
+                includeBots: true))
+        #expect(report.series.map(\.clicks) == [0, 5, 0, 0, 0])
+        #expect(report.series.map(\.start) == (0..<5).map { Self.june.adding(seconds: Int64($0) * 86_400) })
+        let nothing = try await world.metrics.report(
+            MetricsQuery(scope: .link(world.links[3].id), from: Self.june, to: Self.june.adding(seconds: 3 * 86_400)))
+        #expect(nothing.series.map(\.clicks) == [0, 0, 0])
+        #expect(nothing.totals == MetricsReport.Totals(clicks: 0, humanClicks: 0, botClicks: 0, uniqueVisitors: 0))
+        let emptyLists = nothing.top.values.allSatisfy { $0.isEmpty }
+        #expect(emptyLists)
+    }
+
+    @Test func deletingMovingAndRetaggingLinksKeepsScopesEqualToTheirLinks() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        _ = try await Self.writeRandomClicks(world, count: 800, start: Self.june, hours: 48, seed: 21)
+        let from = Self.june
+        let to = Self.june.adding(seconds: 48 * 3600)
+        func check(_ label: String) async throws {
+            for (scope, condition) in world.scopes where scope != .link(world.links[1].id) {
+                let report = try await world.metrics.report(MetricsQuery(scope: scope, from: from, to: to, includeBots: true))
+                #expect(report.totals.clicks == (try await world.rawCount(condition, from: from, to: to)), "\(label): \(scope)")
+                let countries = report.top[.country]?.reduce(0) { $0 + $1.clicks }
+                #expect(countries == report.totals.clicks, "\(label): \(scope) country rows")
+            }
+        }
+        try await check("before")
+        // Deleting a link removes its rollups and its share of every scope.
+        let deleted = world.links[1].id
+        #expect(try await world.rollupRowCount(link: deleted) > 0)
+        #expect(try await world.fixture.links.delete(deleted))
+        #expect(try await world.rollupRowCount(link: deleted) == 0)
+        try await check("after delete")
+        // Moving a link out of its campaign and into another client, and re-tagging one.
+        try await world.pool.execute("UPDATE links SET campaign_id = NULL WHERE id = $1", [world.links[0].id.pg])
+        try await check("after leaving the campaign")
+        try await world.pool.execute("UPDATE links SET client_id = $2 WHERE id = $1", [world.links[3].id.pg, world.otherClient.id.pg])
+        try await check("after changing client")
+        try await world.pool.execute("DELETE FROM link_tags WHERE link_id = $1 AND tag_id = $2", [world.links[4].id.pg, world.tagged.pg])
+        try await world.pool.execute("INSERT INTO link_tags (link_id, tag_id) VALUES ($1, $2)", [world.links[5].id.pg, world.tagged.pg])
+        try await check("after re-tagging")
+        // Deleting a client takes its links, their clicks and its scope rows.
+        try await world.pool.execute("DELETE FROM clients WHERE id = $1", [world.otherClient.id.pg])
+        #expect(try await world.fixture.count("SELECT count(*) FROM scope_rollups_hourly WHERE scope_id = $1", [world.otherClient.id.pg]) == 0)
+        try await check("after deleting a client")
+    }
+
+    @Test func rebuildGivesTheSameNumbersAsTheLivePath() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        _ = try await Self.writeRandomClicks(world, count: 1200, start: Self.june.adding(seconds: -3 * 3600), hours: 24 * 3, seed: 31)
+        let live = try await world.rollupDigest()
+        #expect(live.count > 100)
+        // Break some counters, then rebuild every day from raw clicks.
+        try await world.pool.execute("UPDATE link_rollups_daily SET clicks = clicks + 7")
+        try await world.pool.execute("DELETE FROM scope_rollups_dimensions WHERE dimension = 'c'")
+        #expect(try await world.rollupDigest() != live)
+        let maintenance = RollupMaintenance(pool: world.pool)
+        let days = try #require(try await maintenance.rawClickDays())
+        let result = try await maintenance.rebuild(days: days)
+        #expect(result.clicks == 1200)
+        #expect(try await world.rollupDigest() == live)
+    }
+
+    @Test func retentionDropsRawPartitionsWhileMetricsKeepAnswering() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        let now = Timestamp.now()
+        // Partitions from five months back, then clicks four months back and today.
+        try await world.pool.execute(
+            "SELECT ensure_click_partitions(6, (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '5 months')::date)")
+        let old = now.adding(seconds: -122 * 86_400)
+        var random = SplitMix64(seed: 4)
+        _ = try await world.store.write((0..<40).map { _ in Self.click(world.links[0].id, at: old, random: &random) }, mode: .direct)
+        _ = try await world.store.write((0..<10).map { _ in Self.click(world.links[0].id, at: now.adding(seconds: -60), random: &random) }, mode: .direct)
+        let query = MetricsQuery(scope: .organisation, from: old.adding(seconds: -86_400), to: now, includeBots: true)
+        let before = try await world.metrics.report(query)
+        #expect(before.totals.clicks == 50)
+
+        try await world.store.maintain(retentionMonths: 2)
+        #expect(try await world.fixture.count("SELECT count(*) FROM clicks") == 10)
+        let after = try await world.metrics.report(query)
+        #expect(after.totals == before.totals)
+        #expect(after.series == before.series)
+        // A rebuild of every day leaves the days without raw clicks alone.
+        _ = try await RollupMaintenance(pool: world.pool).rebuild(days: (old.microsecondsSinceEpoch / 86_400_000_000 - 2)...(now.microsecondsSinceEpoch / 86_400_000_000))
+        #expect(try await world.metrics.report(query).totals == before.totals)
+    }
+}
