@@ -103,7 +103,12 @@ public struct AppConfiguration: Sendable {
     private static func clickSettings(_ reader: ConfigReader) throws -> ClickSettings {
         let defaults = ClickSettings()
         let pipelineDefaults = ClickPipelineConfiguration()
-        let retention = reader.int(forKey: "clicks.retentionMonths", default: 0)
+        // retention.rawClicksMonths is the documented key; clicks.retentionMonths is its
+        // earlier name, still read when the new one is not set.
+        let retention = reader.int(forKey: "retention.rawClicksMonths") ?? reader.int(forKey: "clicks.retentionMonths", default: 0)
+        guard retention >= 0 else {
+            throw AppError(code: .invalidConfiguration, message: "retention.rawClicksMonths must be 0 (keep all) or a number of months")
+        }
         let maxClicks = reader.int(forKey: "clicks.maxClicksPerWrite", default: pipelineDefaults.maxClicksPerWrite)
         let memoryBound = reader.int(forKey: "clicks.memoryBoundBytes", default: pipelineDefaults.memoryBoundBytes)
         for (name, value) in [("clicks.maxClicksPerWrite", maxClicks), ("clicks.memoryBoundBytes", memoryBound)] where value <= 0 {

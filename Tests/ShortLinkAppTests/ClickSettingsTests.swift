@@ -14,7 +14,7 @@ import Testing
                 "SHORTLINKS_CLICKS_SPOOL_DIR": "/tmp/spool-x",
                 "SHORTLINKS_CLICKS_ANONYMIZE_IP": "false",
                 "SHORTLINKS_CLICKS_MAX_CLICKS_PER_WRITE": "500",
-                "SHORTLINKS_CLICKS_RETENTION_MONTHS": "13",
+                "SHORTLINKS_RETENTION_RAW_CLICKS_MONTHS": "13",
                 "SHORTLINKS_GEOIP_DB": "/tmp/city.mmdb",
                 "SHORTLINKS_GEOIP_ENABLED": "false",
                 "SHORTLINKS_BOTS_IP_LISTS": "monitoring=192.0.2.0/24|198.51.100.7;office=2001:db8::/32",
@@ -35,6 +35,13 @@ import Testing
         #expect(defaults.clicks.anonymizeIP)
         #expect(defaults.clicks.geoIPEnabled)
         #expect(defaults.clicks.pipeline.retentionMonths == nil)
+        let earlierName = try await AppConfiguration.load(
+            environment: ["SHORTLINKS_CLICKS_RETENTION_MONTHS": "5"], configFile: "/nonexistent/shortlinks.json")
+        #expect(earlierName.clicks.pipeline.retentionMonths == 5)
+        await #expect(throws: AppError.self) {
+            try await AppConfiguration.load(
+                environment: ["SHORTLINKS_RETENTION_RAW_CLICKS_MONTHS": "-1"], configFile: "/nonexistent/shortlinks.json")
+        }
     }
 
     @Test(arguments: [

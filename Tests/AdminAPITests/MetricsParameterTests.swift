@@ -1,0 +1,63 @@
+@testable import AdminAPI
+@testable import ShortLinkApp
+import ShortLinkCore
+@testable import Storage
+import Testing
+
+/// The pure parts of metrics and exports: parameter defaults, range rounding, local time
+/// labels, CSV record counting.
+@Suite struct MetricsParameterTests {
+    static let now = ISO8601.parse("2026-11-22T10:30:15Z")!
+
+    @Test func defaults_areTheLast30DaysByDay_inUTC_peopleOnly() throws {
+        let query = try MetricsParameters([], scope: .organisation, now: Self.now).query
+        #expect(query.to == Self.now)
+        #expect(query.from == Self.now.adding(seconds: -30 * 86_400))
+        #expect(query.interval == .day)
+        #expect(query.timeZone == "UTC")
+        #expect(!query.includeBots)
+        #expect(query.top == 10)
+        let fromOnly = try MetricsParameters([("from", "2026-11-01")], scope: .organisation, now: Self.now).query
+        #expect(fromOnly.to == Self.now, "30 days after from is later than now")
+        let toOnly = try MetricsParameters([("to", "2026-10-01")], scope: .organisation, now: Self.now).query
+        #expect(toOnly.from == ISO8601.parse("2026-09-01T00:00:00Z"))
+    }
+
+    @Test func rangesWidenToWholeHours_andTopListsCoverEveryDayTouched() {
+        let query = MetricsQuery(
+            scope: .organisation, from: ISO8601.parse("2026-11-20T23:59:59Z")!, to: ISO8601.parse("2026-11-22T00:00:01Z")!)
+        #expect(query.firstHour.iso8601 == "2026-11-20T23:00:00.000000Z")
+        #expect(query.endHour.iso8601 == "2026-11-22T01:00:00.000000Z")
+        let first = ISO8601.parse("2026-11-20")!.microsecondsSinceEpoch / 86_400_000_000
+        #expect(query.dayRange == first...(first + 2))
+        let aligned = MetricsQuery(scope: .organisation, from: ISO8601.parse("2026-11-20")!, to: ISO8601.parse("2026-11-21")!)
+        #expect(aligned.endHour == ISO8601.parse("2026-11-21")!)
+        #expect(aligned.dayRange == first...first)
+    }
+
+    @Test func timeZones_areIANANamesOnly() {
+        for zone in ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "Asia/Kolkata"] {
+            #expect(MetricsParameters.isTimeZone(zone), "\(zone)")
+        }
+        for zone in ["", "Mars/Olympus", "Europe/Berlin'; DROP TABLE links; --", "../../etc/passwd", "CEST"] {
+            #expect(!MetricsParameters.isTimeZone(zone), "\(zone)")
+        }
+    }
+
+    @Test func localTimes_carryTheZoneOffset() {
+        let instant = ISO8601.parse("2026-03-28T23:00:00Z")!
+        #expect(LocalTime.format(instant, offsetSeconds: 3600) == "2026-03-29T00:00:00+01:00")
+        #expect(LocalTime.format(instant, offsetSeconds: 0) == "2026-03-28T23:00:00Z")
+        #expect(LocalTime.format(instant, offsetSeconds: -(4 * 3600 + 30 * 60)) == "2026-03-28T18:30:00-04:30")
+        #expect(LocalTime.format(instant, offsetSeconds: 5 * 3600 + 45 * 60) == "2026-03-29T04:45:00+05:45")
+    }
+
+    @Test func csvRecords_areCountedOutsideQuotesOnly() {
+        var counter = CSVRowCounter()
+        counter.count(Array("a,b\n\"x\ny\",\"say \"\"hi\"\"\"\n".utf8))
+        #expect(counter.rows == 2)
+        counter.count(Array("\"split".utf8))
+        counter.count(Array(" across\nchunks\",z\n".utf8))
+        #expect(counter.rows == 3)
+    }
+}
