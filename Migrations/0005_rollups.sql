@@ -26,9 +26,13 @@
 -- standard error, exact while small) of clicks.visitor_hash, which is keyed
 -- with a per-day salt: the same person on two days counts twice.
 --
--- Dimension codes ("char"): 'c' country (ISO code), 'y' city ('CC/City'),
--- 'r' referrer host, 'd' device, 'b' browser, 'o' operating system,
--- 'x' bot reason (bot clicks only). '' is the value for unknown / direct.
+-- Dimensions ("char" code, value), '' meaning unknown (referrers: direct):
+--   'g' place: country ISO code and city, joined by U+001F ("DE\x1fBerlin", "DE\x1f")
+--   'r' referrer host
+--   't' technology: device, browser and OS joined by U+001F
+--   'x' bot reason (bot clicks only)
+-- Country, city, device, browser and OS top lists are read by splitting the combined
+-- values; keeping them combined writes one row where separate ones would write five.
 
 CREATE EXTENSION IF NOT EXISTS hll;
 
@@ -165,12 +169,9 @@ BEGIN
            count(*), count(*) FILTER (WHERE f.is_bot)
     FROM click_fresh f
     CROSS JOIN LATERAL (VALUES
-        ('c'::"char", coalesce(f.country, '')),
-        ('y'::"char", CASE WHEN f.city IS NOT NULL THEN coalesce(f.country, '') || '/' || f.city END),
+        ('g'::"char", concat_ws(E'\x1f', coalesce(f.country, ''), coalesce(f.city, ''))),
         ('r'::"char", referrer_host(f.referrer)),
-        ('d'::"char", coalesce(f.device, '')),
-        ('b'::"char", coalesce(f.browser, '')),
-        ('o'::"char", coalesce(f.os, '')),
+        ('t'::"char", concat_ws(E'\x1f', coalesce(f.device, ''), coalesce(f.browser, ''), coalesce(f.os, ''))),
         ('x'::"char", CASE WHEN f.is_bot THEN coalesce(f.bot_reason, '') END)
     ) AS d(dimension, value)
     WHERE d.value IS NOT NULL

@@ -186,6 +186,23 @@ import Testing
                     """
                 ).map { MetricsReport.Entry(value: try $0.decode(0, as: String.self), clicks: try $0.decode(1, as: Int64.self)) }
                 #expect(report.top[.referrer] == referrers)
+                let cities = try await world.pool.query(
+                    """
+                    SELECT coalesce(country, '') || chr(31) || city, count(*) FROM clicks c
+                    WHERE \(condition) AND \(people) AND \(timeRange) AND city IS NOT NULL
+                    GROUP BY 1 ORDER BY 2 DESC, 1
+                    """
+                ).map { MetricsReport.Entry(value: try $0.decode(0, as: String.self), clicks: try $0.decode(1, as: Int64.self)) }
+                #expect(report.top[.city] == cities)
+                for (dimension, column) in [(MetricsDimension.device, "device"), (.browser, "browser"), (.os, "os")] {
+                    let values = try await world.pool.query(
+                        """
+                        SELECT coalesce(\(column), ''), count(*) FROM clicks c WHERE \(condition) AND \(people) AND \(timeRange)
+                        GROUP BY 1 ORDER BY 2 DESC, 1
+                        """
+                    ).map { MetricsReport.Entry(value: try $0.decode(0, as: String.self), clicks: try $0.decode(1, as: Int64.self)) }
+                    #expect(report.top[dimension] == values, "\(column)")
+                }
                 #expect(Set(referrers.map(\.value)).isSubset(of: ["", "google.com", "t.co"]))
                 let reasons = try await world.pool.query(
                     """

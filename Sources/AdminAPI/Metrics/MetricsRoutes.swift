@@ -45,7 +45,7 @@ enum MetricsJSON {
             })
         }
         let cities: JSONValue = .array((report.top[.city] ?? []).map { entry in
-            let parts = entry.value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            let parts = entry.value.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
             let country = parts.first.map(String.init) ?? ""
             let city = parts.count > 1 ? String(parts[1]) : ""
             return [

@@ -105,10 +105,11 @@ public enum ClickExport {
                         WHERE h.link_id = d.link_id
                           AND h.hour >= d.day::timestamp AT TIME ZONE 'UTC'
                           AND h.hour < (d.day + 1)::timestamp AT TIME ZONE 'UTC') AS unique_visitors,
-                       (SELECT x.value FROM link_rollups_dimensions x
-                        WHERE x.link_id = d.link_id AND x.day = d.day AND x.dimension = 'c' AND x.value <> ''
-                          AND \(countryOrder) > 0
-                        ORDER BY \(countryOrder) DESC, x.value LIMIT 1) AS top_country
+                       (SELECT split_part(x.value, E'\\x1f', 1) FROM link_rollups_dimensions x
+                        WHERE x.link_id = d.link_id AND x.day = d.day AND x.dimension = 'g'
+                          AND split_part(x.value, E'\\x1f', 1) <> ''
+                        GROUP BY 1 HAVING sum(\(countryOrder)) > 0
+                        ORDER BY sum(\(countryOrder)) DESC, 1 LIMIT 1) AS top_country
                 FROM link_rollups_daily d JOIN links l ON l.id = d.link_id
                 \(whereClause)
                 ORDER BY d.day, l.short_code

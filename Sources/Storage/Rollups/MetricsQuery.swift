@@ -52,7 +52,8 @@ public enum MetricsInterval: String, CaseIterable, Sendable {
 public enum MetricsDimension: String, CaseIterable, Sendable {
     case country, city, referrer, device, browser, os, botReason
 
-    /// The code stored in `*_rollups_dimensions.dimension`.
+    /// The code of the list in the top-lists query (`*_rollups_dimensions` stores 'g', 't',
+    /// 'r' and 'x'; the query splits 'g' into c and y, 't' into d, b and o).
     var code: String {
         switch self {
         case .country: "c"
@@ -166,7 +167,8 @@ public struct MetricsReport: Sendable {
 
     /// One entry of a top list.
     public struct Entry: Sendable, Hashable {
-        /// The value; `""` is unknown (or, for referrers, direct traffic).
+        /// The value; `""` is unknown (or, for referrers, direct traffic). A city is its
+        /// country code and name joined by U+001F.
         public var value: String
         /// Clicks counted (for bot reasons: bot clicks).
         public var clicks: Int64

@@ -149,17 +149,31 @@ public struct MetricsRepository: Sendable {
     /// Top values per dimension. Parameters: $1 scope id, $2 first day, $3 last day (days
     /// since 1970-01-01, inclusive), $4 include bots, $5 entries per list.
     static func topSQL(_ scope: MetricsScope) -> String {
+        // Rows hold combined values ('g' country and city, 't' device, browser and OS);
+        // each is summed once, then split into the lists it feeds.
         """
-        SELECT ranked.dimension::text, ranked.value, ranked.counted FROM (
+        SELECT ranked.dimension, ranked.value, ranked.counted FROM (
             SELECT t.dimension, t.value, t.counted,
                    row_number() OVER (PARTITION BY t.dimension ORDER BY t.counted DESC, t.value) AS rank
             FROM (
-                SELECT d.dimension, d.value,
-                       (CASE WHEN $4 OR d.dimension = 'x' THEN sum(d.clicks)
-                             ELSE sum(d.clicks) - sum(d.bot_clicks) END)::bigint AS counted
-                FROM \(dimensionSource(scope))
-                  AND d.day BETWEEN DATE '1970-01-01' + $2::integer AND DATE '1970-01-01' + $3::integer
-                GROUP BY d.dimension, d.value
+                SELECT k.dimension, k.value,
+                       (CASE WHEN $4 OR k.dimension = 'x' THEN sum(g.clicks)
+                             ELSE sum(g.clicks) - sum(g.bot_clicks) END)::bigint AS counted
+                FROM (
+                    SELECT d.dimension, d.value, sum(d.clicks) AS clicks, sum(d.bot_clicks) AS bot_clicks
+                    FROM \(dimensionSource(scope))
+                      AND d.day BETWEEN DATE '1970-01-01' + $2::integer AND DATE '1970-01-01' + $3::integer
+                    GROUP BY d.dimension, d.value
+                ) g
+                CROSS JOIN LATERAL (
+                    SELECT 'c' AS dimension, split_part(g.value, E'\\x1f', 1) AS value WHERE g.dimension = 'g'
+                    UNION ALL SELECT 'y', g.value WHERE g.dimension = 'g' AND split_part(g.value, E'\\x1f', 2) <> ''
+                    UNION ALL SELECT 'd', split_part(g.value, E'\\x1f', 1) WHERE g.dimension = 't'
+                    UNION ALL SELECT 'b', split_part(g.value, E'\\x1f', 2) WHERE g.dimension = 't'
+                    UNION ALL SELECT 'o', split_part(g.value, E'\\x1f', 3) WHERE g.dimension = 't'
+                    UNION ALL SELECT g.dimension::text, g.value WHERE g.dimension IN ('r', 'x')
+                ) k
+                GROUP BY k.dimension, k.value
             ) t
             WHERE t.counted > 0
         ) ranked
