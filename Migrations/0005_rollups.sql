@@ -52,17 +52,33 @@ CREATE TABLE link_rollups_hourly (
     CONSTRAINT link_rollups_hourly_pkey PRIMARY KEY (link_id, hour)
 );
 
+-- Whole UTC days, with sketches: a 90-day series in UTC reads 90 rows, not 2,160.
 CREATE TABLE link_rollups_daily (
-    link_id     uuid    NOT NULL
-                        CONSTRAINT link_rollups_daily_link_id_fkey
-                        REFERENCES links (id) ON DELETE CASCADE,
-    day         date    NOT NULL,
-    clicks      bigint  NOT NULL,
-    bot_clicks  bigint  NOT NULL,
+    link_id         uuid    NOT NULL
+                            CONSTRAINT link_rollups_daily_link_id_fkey
+                            REFERENCES links (id) ON DELETE CASCADE,
+    day             date    NOT NULL,
+    clicks          bigint  NOT NULL,
+    bot_clicks      bigint  NOT NULL,
+    visitors        hll     NOT NULL,
+    human_visitors  hll     NOT NULL,
     CONSTRAINT link_rollups_daily_pkey PRIMARY KEY (link_id, day)
 );
--- Top links of the organisation: every link's days in a range.
+-- Top links of the organisation over short ranges: every link's days in the range.
 CREATE INDEX link_rollups_daily_day_idx ON link_rollups_daily (day) INCLUDE (link_id, clicks, bot_clicks);
+
+-- Calendar months (UTC), counts only: ranking every link of the organisation over a
+-- long range starts from these (a few rows per link), see MetricsRepository.
+CREATE TABLE link_rollups_monthly (
+    link_id     uuid    NOT NULL
+                        CONSTRAINT link_rollups_monthly_link_id_fkey
+                        REFERENCES links (id) ON DELETE CASCADE,
+    month       date    NOT NULL,
+    clicks      bigint  NOT NULL,
+    bot_clicks  bigint  NOT NULL,
+    CONSTRAINT link_rollups_monthly_pkey PRIMARY KEY (link_id, month)
+);
+CREATE INDEX link_rollups_monthly_month_idx ON link_rollups_monthly (month) INCLUDE (link_id, clicks, bot_clicks);
 
 CREATE TABLE link_rollups_dimensions (
     link_id     uuid    NOT NULL
@@ -90,6 +106,18 @@ CREATE TABLE scope_rollups_hourly (
     human_visitors  hll         NOT NULL,
     CONSTRAINT scope_rollups_hourly_pkey PRIMARY KEY (scope, scope_id, hour),
     CONSTRAINT scope_rollups_hourly_scope CHECK (scope IN ('o', 'c', 'm', 't'))
+);
+
+CREATE TABLE scope_rollups_daily (
+    scope           "char"  NOT NULL,
+    scope_id        uuid    NOT NULL,
+    day             date    NOT NULL,
+    clicks          bigint  NOT NULL,
+    bot_clicks      bigint  NOT NULL,
+    visitors        hll     NOT NULL,
+    human_visitors  hll     NOT NULL,
+    CONSTRAINT scope_rollups_daily_pkey PRIMARY KEY (scope, scope_id, day),
+    CONSTRAINT scope_rollups_daily_scope CHECK (scope IN ('o', 'c', 'm', 't'))
 );
 
 CREATE TABLE scope_rollups_dimensions (
@@ -203,12 +231,24 @@ BEGIN
         visitors = hll_union(r.visitors, EXCLUDED.visitors),
         human_visitors = hll_union(r.human_visitors, EXCLUDED.human_visitors);
 
-    INSERT INTO link_rollups_daily AS r (link_id, day, clicks, bot_clicks)
-    SELECT h.link_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.clicks), sum(h.bot_clicks)
+    INSERT INTO link_rollups_daily AS r (link_id, day, clicks, bot_clicks, visitors, human_visitors)
+    SELECT h.link_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.clicks), sum(h.bot_clicks),
+           hll_union_agg(h.visitors), hll_union_agg(h.human_visitors)
     FROM batch_link_hours h
     GROUP BY 1, 2
     ORDER BY 1, 2
     ON CONFLICT (link_id, day) DO UPDATE SET
+        clicks = r.clicks + EXCLUDED.clicks,
+        bot_clicks = r.bot_clicks + EXCLUDED.bot_clicks,
+        visitors = hll_union(r.visitors, EXCLUDED.visitors),
+        human_visitors = hll_union(r.human_visitors, EXCLUDED.human_visitors);
+
+    INSERT INTO link_rollups_monthly AS r (link_id, month, clicks, bot_clicks)
+    SELECT h.link_id, date_trunc('month', h.hour AT TIME ZONE 'UTC')::date, sum(h.clicks), sum(h.bot_clicks)
+    FROM batch_link_hours h
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    ON CONFLICT (link_id, month) DO UPDATE SET
         clicks = r.clicks + EXCLUDED.clicks,
         bot_clicks = r.bot_clicks + EXCLUDED.bot_clicks;
 
@@ -228,6 +268,19 @@ BEGIN
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3
     ON CONFLICT (scope, scope_id, hour) DO UPDATE SET
+        clicks = r.clicks + EXCLUDED.clicks,
+        bot_clicks = r.bot_clicks + EXCLUDED.bot_clicks,
+        visitors = hll_union(r.visitors, EXCLUDED.visitors),
+        human_visitors = hll_union(r.human_visitors, EXCLUDED.human_visitors);
+
+    INSERT INTO scope_rollups_daily AS r (scope, scope_id, day, clicks, bot_clicks, visitors, human_visitors)
+    SELECT s.scope, s.scope_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.clicks), sum(h.bot_clicks),
+           hll_union_agg(h.visitors), hll_union_agg(h.human_visitors)
+    FROM batch_link_hours h
+    JOIN batch_link_scopes s ON s.link_id = h.link_id
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (scope, scope_id, day) DO UPDATE SET
         clicks = r.clicks + EXCLUDED.clicks,
         bot_clicks = r.bot_clicks + EXCLUDED.bot_clicks,
         visitors = hll_union(r.visitors, EXCLUDED.visitors),
@@ -269,6 +322,19 @@ BEGIN
         visitors = hll_union(r.visitors, EXCLUDED.visitors),
         human_visitors = hll_union(r.human_visitors, EXCLUDED.human_visitors);
 
+    INSERT INTO scope_rollups_daily AS r (scope, scope_id, day, clicks, bot_clicks, visitors, human_visitors)
+    SELECT p_scope, p_scope_id, d.day, p_sign * d.clicks, p_sign * d.bot_clicks,
+           CASE WHEN p_sign > 0 THEN d.visitors ELSE hll_empty() END,
+           CASE WHEN p_sign > 0 THEN d.human_visitors ELSE hll_empty() END
+    FROM link_rollups_daily d
+    WHERE d.link_id = p_link
+    ORDER BY d.day
+    ON CONFLICT (scope, scope_id, day) DO UPDATE SET
+        clicks = r.clicks + EXCLUDED.clicks,
+        bot_clicks = r.bot_clicks + EXCLUDED.bot_clicks,
+        visitors = hll_union(r.visitors, EXCLUDED.visitors),
+        human_visitors = hll_union(r.human_visitors, EXCLUDED.human_visitors);
+
     INSERT INTO scope_rollups_dimensions AS r (scope, scope_id, dimension, day, value, clicks, bot_clicks)
     SELECT p_scope, p_scope_id, d.dimension, d.day, d.value, p_sign * d.clicks, p_sign * d.bot_clicks
     FROM link_rollups_dimensions d
@@ -282,6 +348,9 @@ BEGIN
         DELETE FROM scope_rollups_hourly
         WHERE scope = p_scope AND scope_id = p_scope_id AND clicks <= 0
           AND hour IN (SELECT h.hour FROM link_rollups_hourly h WHERE h.link_id = p_link);
+        DELETE FROM scope_rollups_daily
+        WHERE scope = p_scope AND scope_id = p_scope_id AND clicks <= 0
+          AND day IN (SELECT d.day FROM link_rollups_daily d WHERE d.link_id = p_link);
         DELETE FROM scope_rollups_dimensions
         WHERE scope = p_scope AND scope_id = p_scope_id AND clicks <= 0
           AND day IN (SELECT d.day FROM link_rollups_daily d WHERE d.link_id = p_link);
@@ -370,6 +439,7 @@ DECLARE
     kind "char" := TG_ARGV[0];
 BEGIN
     DELETE FROM scope_rollups_hourly WHERE scope = kind AND scope_id = OLD.id;
+    DELETE FROM scope_rollups_daily WHERE scope = kind AND scope_id = OLD.id;
     DELETE FROM scope_rollups_dimensions WHERE scope = kind AND scope_id = OLD.id;
     RETURN NULL;
 END
@@ -398,12 +468,13 @@ DECLARE
     first_hour timestamptz := from_day::timestamp AT TIME ZONE 'UTC';
     last_hour timestamptz := to_day::timestamp AT TIME ZONE 'UTC';
 BEGIN
-    LOCK TABLE link_rollups_hourly, link_rollups_daily, link_rollups_dimensions,
-               scope_rollups_hourly, scope_rollups_dimensions IN SHARE ROW EXCLUSIVE MODE;
+    LOCK TABLE link_rollups_hourly, link_rollups_daily, link_rollups_monthly, link_rollups_dimensions,
+               scope_rollups_hourly, scope_rollups_daily, scope_rollups_dimensions IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM link_rollups_hourly WHERE hour >= first_hour AND hour < last_hour;
     DELETE FROM link_rollups_daily WHERE day >= from_day AND day < to_day;
     DELETE FROM link_rollups_dimensions WHERE day >= from_day AND day < to_day;
     DELETE FROM scope_rollups_hourly WHERE hour >= first_hour AND hour < last_hour;
+    DELETE FROM scope_rollups_daily WHERE day >= from_day AND day < to_day;
     DELETE FROM scope_rollups_dimensions WHERE day >= from_day AND day < to_day;
 
     CREATE TEMP TABLE IF NOT EXISTS click_fresh (LIKE clicks) ON COMMIT DELETE ROWS;
@@ -413,6 +484,17 @@ BEGIN
     IF applied > 0 THEN
         PERFORM apply_click_rollups();
     END IF;
+    -- Monthly counts are the sum of the daily ones: recompute the months these days
+    -- belong to from the (now rebuilt) days.
+    DELETE FROM link_rollups_monthly
+    WHERE month >= date_trunc('month', from_day)::date AND month < to_day;
+    INSERT INTO link_rollups_monthly (link_id, month, clicks, bot_clicks)
+    SELECT d.link_id, date_trunc('month', d.day)::date, sum(d.clicks), sum(d.bot_clicks)
+    FROM link_rollups_daily d
+    WHERE d.day >= date_trunc('month', from_day)::date
+      AND d.day < (date_trunc('month', to_day - 1) + interval '1 month')::date
+    GROUP BY 1, 2
+    ORDER BY 1, 2;
     DELETE FROM click_fresh;
     RETURN applied;
 END

@@ -61,3 +61,33 @@ import Testing
         #expect(counter.rows == 3)
     }
 }
+
+/// Which rows a metrics query reads.
+@Suite struct MetricsRowChoiceTests {
+    func query(_ from: String, _ to: String, _ interval: MetricsInterval = .day, _ zone: String = "UTC") -> MetricsQuery {
+        MetricsQuery(scope: .organisation, from: ISO8601.parse(from)!, to: ISO8601.parse(to)!, interval: interval, timeZone: zone)
+    }
+
+    func day(_ text: String) -> Int64 { ISO8601.parse(text)!.microsecondsSinceEpoch / 86_400_000_000 }
+
+    @Test func wholeUTCDaysComeFromDailyRows_onlyForUTCBucketsOfADayOrMore() {
+        let q = query("2026-08-24T10:15:00Z", "2026-11-22T09:00:00Z")
+        #expect(q.usesDailyRows)
+        #expect(q.fullDays == day("2026-08-25")..<day("2026-11-22"))
+        #expect(query("2026-08-24", "2026-08-26").fullDays == day("2026-08-24")..<day("2026-08-26"))
+        #expect(query("2026-08-24T01:00:00Z", "2026-08-24T23:00:00Z").fullDays.isEmpty)
+        #expect(!query("2026-08-24", "2026-08-26", .hour).usesDailyRows)
+        #expect(!query("2026-08-24", "2026-08-26", .day, "Europe/Berlin").usesDailyRows)
+        #expect(query("2026-08-24", "2026-08-26", .month, "Etc/UTC").usesDailyRows)
+    }
+
+    @Test func wholeMonths_areFoundInTheDaysTheRangeTouches() {
+        #expect(query("2026-06-01", "2026-07-01").spansAWholeMonth)
+        #expect(query("2026-05-31T23:00:00Z", "2026-07-01").spansAWholeMonth)
+        #expect(!query("2026-06-01", "2026-06-30").spansAWholeMonth)
+        #expect(!query("2026-06-02", "2026-07-31").spansAWholeMonth)
+        #expect(query("2026-06-02", "2026-08-01").spansAWholeMonth)
+        #expect(query("2025-12-15", "2026-02-01").spansAWholeMonth)
+        #expect(!query("2025-12-15", "2026-01-31").spansAWholeMonth)
+    }
+}

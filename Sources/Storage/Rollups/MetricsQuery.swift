@@ -126,6 +126,35 @@ public struct MetricsQuery: Sendable {
         return Self.floor(firstHour.microsecondsSinceEpoch, day) / day...Self.floor(endHour.microsecondsSinceEpoch - 1, day) / day
     }
 
+    /// Zones that are UTC all year: their day, week and month buckets are whole UTC days.
+    static let utcZones: Set<String> = [
+        "UTC", "Etc/UTC", "Etc/UCT", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "Etc/Universal", "Etc/Zulu",
+    ]
+
+    /// Whether whole UTC days can be read from the daily rows (90 rows for 90 days instead
+    /// of 2,160 hours): buckets of a day or longer in a zone that is always UTC.
+    var usesDailyRows: Bool { interval != .hour && Self.utcZones.contains(timeZone) }
+
+    /// The whole UTC days inside the range (days since 1970-01-01), possibly empty.
+    var fullDays: Range<Int64> {
+        let day: Int64 = 86_400_000_000
+        let first = -Self.floor(-firstHour.microsecondsSinceEpoch, day) / day
+        let end = Self.floor(endHour.microsecondsSinceEpoch, day) / day
+        return first < end ? first..<end : 0..<0
+    }
+
+    /// Whether the top lists' days hold at least one whole calendar month.
+    var spansAWholeMonth: Bool {
+        let days = dayRange
+        let first = ISO8601.civil(days: days.lowerBound)
+        let last = ISO8601.civil(days: days.upperBound)
+        // Months touched, less a partial first and a partial last one.
+        let touched = (last.year - first.year) * 12 + (last.month - first.month) + 1
+        let partialFirst: Int64 = first.day == 1 ? 0 : 1
+        let partialLast: Int64 = ISO8601.civil(days: days.upperBound + 1).day == 1 ? 0 : 1
+        return touched - partialFirst - partialLast >= 1
+    }
+
     /// An upper bound of the number of buckets.
     public var bucketEstimate: Int64 {
         (endHour.microsecondsSinceEpoch - firstHour.microsecondsSinceEpoch) / interval.approximateMicroseconds + 2

@@ -33,7 +33,10 @@ public struct MetricsRepository: Sendable {
     /// - Parameter query: scope, range, interval, zone, bots, top size.
     public func report(_ query: MetricsQuery) async throws -> MetricsReport {
         try await pool.transaction { connection in
-            try connection.executeScript("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            // Sketch aggregates hold large states: sorting beats hashing them, and JIT
+            // compilation costs more than these small queries take.
+            try connection.executeScript(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_hashagg = off; SET LOCAL jit = off")
             return try Self.report(query, on: connection)
         }
     }
@@ -42,9 +45,11 @@ public struct MetricsRepository: Sendable {
         let from = query.firstHour
         let to = query.endHour
         let visitors = query.includeBots ? "visitors" : "human_visitors"
+        let fullDays = query.usesDailyRows ? query.fullDays : 0..<0
         let seriesRows = try connection.query(
             seriesSQL(query, visitors: visitors),
-            [query.scope.rowID.pg, query.interval.rawValue, query.timeZone, from.pg, to.pg])
+            [query.scope.rowID.pg, query.interval.rawValue, query.timeZone, from.pg, to.pg,
+             Int(fullDays.lowerBound), Int(fullDays.upperBound)])
         var totals = MetricsReport.Totals(clicks: 0, humanClicks: 0, botClicks: 0, uniqueVisitors: 0)
         var series: [MetricsReport.Bucket] = []
         series.reserveCapacity(seriesRows.count)
@@ -78,7 +83,7 @@ public struct MetricsRepository: Sendable {
         }
 
         var topLinks: [MetricsReport.LinkEntry]?
-        if let sql = topLinksSQL(query.scope) {
+        if let sql = topLinksSQL(query.scope, spansAWholeMonth: query.spansAWholeMonth) {
             var parameters: [(any PGEncodable)?] = [Int(days.lowerBound), Int(days.upperBound), query.includeBots, query.top]
             if query.scope != .organisation { parameters.append(query.scope.rowID.pg) }
             topLinks = try connection.query(sql, parameters).map { row in
@@ -96,6 +101,12 @@ public struct MetricsRepository: Sendable {
         return "scope_rollups_hourly h WHERE h.scope = '\(code)' AND h.scope_id = $1"
     }
 
+    /// The whole-day rows (with sketches) of the scope, with the scope's id as `$1`.
+    static func dailySource(_ scope: MetricsScope) -> String {
+        guard let code = scope.code else { return "link_rollups_daily d WHERE d.link_id = $1" }
+        return "scope_rollups_daily d WHERE d.scope = '\(code)' AND d.scope_id = $1"
+    }
+
     /// The daily dimension rows of the scope, with the scope's id as `$1`.
     static func dimensionSource(_ scope: MetricsScope) -> String {
         guard let code = scope.code else { return "link_rollups_dimensions d WHERE d.link_id = $1" }
@@ -103,23 +114,25 @@ public struct MetricsRepository: Sendable {
     }
 
     /// Series plus a grand-total row (start NULL). Parameters: $1 scope id, $2 interval,
-    /// $3 time zone, $4 first hour, $5 end hour. Columns: start, UTC offset (s), clicks,
-    /// bot clicks, unique visitors.
+    /// $3 time zone, $4 first hour, $5 end hour, $6 and $7 the whole UTC days read from the
+    /// daily rows (days since 1970-01-01, end exclusive; equal when none). Columns: start,
+    /// UTC offset (s), clicks, bot clicks, unique visitors.
     static func seriesSQL(_ query: MetricsQuery, visitors: String) -> String {
         // Hour buckets are UTC hours (a local hour is never split: zones with a
         // non-whole-hour offset label each UTC hour by its local start). Longer buckets
-        // start at local midnights (week: Monday) and are found by truncating each UTC
-        // hour in the zone, so a DST day holds 23 or 25 hours.
-        let bucketOfHour: String
+        // start at local midnights (week: Monday) and are found by truncating each row's
+        // start in the zone, so a DST day holds 23 or 25 hours. Rows are whole UTC days
+        // where the query allows it (UTC buckets), hours elsewhere.
+        let bucketOfRow: String
         let buckets: String
         if query.interval == .hour {
-            bucketOfHour = "h.hour"
+            bucketOfRow = "r.at"
             buckets = """
                 SELECT generate_series($4::timestamptz, $5::timestamptz - interval '1 hour', interval '1 hour') AS start
                 WHERE $2::text = 'hour'
                 """
         } else {
-            bucketOfHour = "date_trunc($2, h.hour AT TIME ZONE $3) AT TIME ZONE $3"
+            bucketOfRow = "date_trunc($2, r.at AT TIME ZONE $3) AT TIME ZONE $3"
             buckets = """
                 SELECT local AT TIME ZONE $3 AS start
                 FROM generate_series(date_trunc($2, $4::timestamptz AT TIME ZONE $3),
@@ -127,13 +140,23 @@ public struct MetricsRepository: Sendable {
                                      ('1 ' || $2)::interval) AS local
                 """
         }
+        let fullStart = "((DATE '1970-01-01' + $6::integer)::timestamp AT TIME ZONE 'UTC')"
+        let fullEnd = "((DATE '1970-01-01' + $7::integer)::timestamp AT TIME ZONE 'UTC')"
         return """
-            WITH data AS (
-                SELECT \(bucketOfHour) AS start, grouping(\(bucketOfHour)) AS total,
-                       sum(h.clicks)::bigint AS clicks, sum(h.bot_clicks)::bigint AS bots,
-                       round(hll_cardinality(hll_union_agg(h.\(visitors))))::bigint AS visitors
-                FROM \(hourlySource(query.scope)) AND h.hour >= $4 AND h.hour < $5
-                GROUP BY GROUPING SETS ((\(bucketOfHour)), ())
+            WITH rows AS (
+                SELECT d.day::timestamp AT TIME ZONE 'UTC' AS at, d.clicks, d.bot_clicks, d.\(visitors) AS visitors
+                FROM \(dailySource(query.scope))
+                  AND d.day >= DATE '1970-01-01' + $6::integer AND d.day < DATE '1970-01-01' + $7::integer
+                UNION ALL
+                SELECT h.hour, h.clicks, h.bot_clicks, h.\(visitors)
+                FROM \(hourlySource(query.scope))
+                  AND ((h.hour >= $4 AND h.hour < \(fullStart)) OR (h.hour >= greatest($4, \(fullEnd)) AND h.hour < $5))
+            ), data AS (
+                SELECT \(bucketOfRow) AS start, grouping(\(bucketOfRow)) AS total,
+                       sum(r.clicks)::bigint AS clicks, sum(r.bot_clicks)::bigint AS bots,
+                       round(hll_cardinality(hll_union_agg(r.visitors)))::bigint AS visitors
+                FROM rows r
+                GROUP BY GROUPING SETS ((\(bucketOfRow)), ())
             ), buckets AS (\(buckets))
             SELECT b.start,
                    extract(epoch FROM (b.start AT TIME ZONE $3) - (b.start AT TIME ZONE 'UTC'))::integer AS offset_seconds,
@@ -184,28 +207,71 @@ public struct MetricsRepository: Sendable {
 
     /// The scope's most clicked links. Parameters: $1 first day, $2 last day, $3 include
     /// bots, $4 limit, then $5 the scope id (not for the organisation). `nil` for a link.
-    static func topLinksSQL(_ scope: MetricsScope) -> String? {
-        let members: String
+    static func topLinksSQL(_ scope: MetricsScope, spansAWholeMonth: Bool) -> String? {
+        let counted = "(CASE WHEN $3 THEN sum(d.clicks) ELSE sum(d.clicks) - sum(d.bot_clicks) END)::bigint"
+        let days = "d.day BETWEEN DATE '1970-01-01' + $1::integer AND DATE '1970-01-01' + $2::integer"
+        let members: (from: String, condition: String)
         switch scope {
         case .link: return nil
-        case .organisation: members = ""
-        case .campaign: members = "JOIN links m ON m.id = d.link_id AND m.campaign_id = $5"
-        case .client: members = "JOIN links m ON m.id = d.link_id AND m.client_id = $5"
-        case .tag: members = "JOIN link_tags m ON m.link_id = d.link_id AND m.tag_id = $5"
-        }
-        return """
-            SELECT l.id, l.short_code, t.counted FROM (
-                SELECT d.link_id,
-                       CASE WHEN $3 THEN sum(d.clicks) ELSE sum(d.clicks) - sum(d.bot_clicks) END::bigint AS counted
-                FROM link_rollups_daily d \(members)
-                WHERE d.day BETWEEN DATE '1970-01-01' + $1::integer AND DATE '1970-01-01' + $2::integer
-                GROUP BY d.link_id
-                ORDER BY counted DESC, d.link_id
+        case .campaign: members = ("links l", "l.campaign_id = $5")
+        case .client: members = ("links l", "l.client_id = $5")
+        case .tag: members = ("link_tags m JOIN links l ON l.id = m.link_id", "m.tag_id = $5")
+        case .organisation where !spansAWholeMonth:
+            // Every link's days in a short range, from the (day) index.
+            return """
+                SELECT l.id, l.short_code, t.counted FROM (
+                    SELECT d.link_id, \(counted) AS counted
+                    FROM link_rollups_daily d WHERE \(days)
+                    GROUP BY d.link_id
+                    ORDER BY counted DESC, d.link_id
+                    LIMIT $4
+                ) t
+                JOIN links l ON l.id = t.link_id
+                WHERE t.counted > 0
+                ORDER BY t.counted DESC, l.id
+                """
+        case .organisation:
+            // Over a range holding whole months, rank from monthly counts first: a link's
+            // months inside the range are a lower bound of its count, the months the range
+            // touches an upper bound. Only links whose upper bound reaches the N-th largest
+            // lower bound can be in the top N; those are counted exactly from their days.
+            let monthCount = "CASE WHEN $3 THEN m.clicks ELSE m.clicks - m.bot_clicks END"
+            let first = "(DATE '1970-01-01' + $1::integer)"
+            let last = "(DATE '1970-01-01' + $2::integer)"
+            return """
+                WITH months AS (
+                    SELECT m.link_id, sum(\(monthCount)) AS upper,
+                           coalesce(sum(\(monthCount)) FILTER (
+                               WHERE m.month >= CASE WHEN extract(day FROM \(first)) = 1 THEN \(first)
+                                                     ELSE (date_trunc('month', \(first)) + interval '1 month')::date END
+                                 AND m.month < date_trunc('month', \(last) + 1)::date), 0) AS lower
+                    FROM link_rollups_monthly m
+                    WHERE m.month >= date_trunc('month', \(first))::date AND m.month <= \(last)
+                    GROUP BY m.link_id
+                ), threshold AS (
+                    SELECT coalesce((SELECT lower FROM months ORDER BY lower DESC LIMIT 1 OFFSET $4 - 1), 0) AS floor
+                )
+                SELECT l.id, l.short_code, t.counted
+                FROM months c CROSS JOIN threshold
+                JOIN links l ON l.id = c.link_id
+                CROSS JOIN LATERAL (
+                    SELECT \(counted) AS counted FROM link_rollups_daily d WHERE d.link_id = c.link_id AND \(days)
+                ) t
+                WHERE c.upper >= threshold.floor AND c.upper > 0 AND t.counted > 0
+                ORDER BY t.counted DESC, l.id
                 LIMIT $4
+                """
+        }
+        // A group: each member's days, from the (link, day) key.
+        return """
+            SELECT l.id, l.short_code, t.counted
+            FROM \(members.from)
+            CROSS JOIN LATERAL (
+                SELECT \(counted) AS counted FROM link_rollups_daily d WHERE d.link_id = l.id AND \(days)
             ) t
-            JOIN links l ON l.id = t.link_id
-            WHERE t.counted > 0
+            WHERE \(members.condition) AND t.counted > 0
             ORDER BY t.counted DESC, l.id
+            LIMIT $4
             """
     }
 }
