@@ -77,8 +77,8 @@ CREATE TABLE link_rollups_monthly (
     clicks      bigint  NOT NULL,
     bot_clicks  bigint  NOT NULL,
     CONSTRAINT link_rollups_monthly_pkey PRIMARY KEY (link_id, month)
-);
-CREATE INDEX link_rollups_monthly_month_idx ON link_rollups_monthly (month) INCLUDE (link_id, clicks, bot_clicks);
+) WITH (fillfactor = 70);  -- counters change in place: room for HOT updates
+CREATE INDEX link_rollups_monthly_month_idx ON link_rollups_monthly (month);
 
 CREATE TABLE link_rollups_dimensions (
     link_id     uuid    NOT NULL
@@ -485,16 +485,21 @@ BEGIN
         PERFORM apply_click_rollups();
     END IF;
     -- Monthly counts are the sum of the daily ones: recompute the months these days
-    -- belong to from the (now rebuilt) days.
-    DELETE FROM link_rollups_monthly
-    WHERE month >= date_trunc('month', from_day)::date AND month < to_day;
-    INSERT INTO link_rollups_monthly (link_id, month, clicks, bot_clicks)
+    -- belong to from the (now rebuilt) days, writing only the rows that change.
+    INSERT INTO link_rollups_monthly AS r (link_id, month, clicks, bot_clicks)
     SELECT d.link_id, date_trunc('month', d.day)::date, sum(d.clicks), sum(d.bot_clicks)
     FROM link_rollups_daily d
     WHERE d.day >= date_trunc('month', from_day)::date
       AND d.day < (date_trunc('month', to_day - 1) + interval '1 month')::date
     GROUP BY 1, 2
-    ORDER BY 1, 2;
+    ORDER BY 1, 2
+    ON CONFLICT (link_id, month) DO UPDATE SET clicks = EXCLUDED.clicks, bot_clicks = EXCLUDED.bot_clicks
+    WHERE (r.clicks, r.bot_clicks) IS DISTINCT FROM (EXCLUDED.clicks, EXCLUDED.bot_clicks);
+    DELETE FROM link_rollups_monthly m
+    WHERE m.month >= date_trunc('month', from_day)::date AND m.month < to_day
+      AND NOT EXISTS (
+          SELECT 1 FROM link_rollups_daily d
+          WHERE d.link_id = m.link_id AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date);
     DELETE FROM click_fresh;
     RETURN applied;
 END

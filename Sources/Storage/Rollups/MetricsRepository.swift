@@ -208,68 +208,64 @@ public struct MetricsRepository: Sendable {
     /// The scope's most clicked links. Parameters: $1 first day, $2 last day, $3 include
     /// bots, $4 limit, then $5 the scope id (not for the organisation). `nil` for a link.
     static func topLinksSQL(_ scope: MetricsScope, spansAWholeMonth: Bool) -> String? {
-        let counted = "(CASE WHEN $3 THEN sum(d.clicks) ELSE sum(d.clicks) - sum(d.bot_clicks) END)::bigint"
-        let days = "d.day BETWEEN DATE '1970-01-01' + $1::integer AND DATE '1970-01-01' + $2::integer"
-        let members: (from: String, condition: String)
+        func counted(_ alias: String) -> String {
+            "(CASE WHEN $3 THEN sum(\(alias).clicks) ELSE sum(\(alias).clicks) - sum(\(alias).bot_clicks) END)::bigint"
+        }
+        func days(_ alias: String) -> String {
+            "\(alias).day BETWEEN DATE '1970-01-01' + $1::integer AND DATE '1970-01-01' + $2::integer"
+        }
+        // The scope's links, joined to a table aliased `x` by its link_id.
+        let members: String
         switch scope {
         case .link: return nil
-        case .campaign: members = ("links l", "l.campaign_id = $5")
-        case .client: members = ("links l", "l.client_id = $5")
-        case .tag: members = ("link_tags m JOIN links l ON l.id = m.link_id", "m.tag_id = $5")
-        case .organisation where !spansAWholeMonth:
-            // Every link's days in a short range, from the (day) index.
+        case .organisation: members = ""
+        case .campaign: members = "JOIN links g ON g.id = x.link_id AND g.campaign_id = $5"
+        case .client: members = "JOIN links g ON g.id = x.link_id AND g.client_id = $5"
+        case .tag: members = "JOIN link_tags g ON g.link_id = x.link_id AND g.tag_id = $5"
+        }
+        guard spansAWholeMonth else {
+            // Every member's days in a short range.
             return """
                 SELECT l.id, l.short_code, t.counted FROM (
-                    SELECT d.link_id, \(counted) AS counted
-                    FROM link_rollups_daily d WHERE \(days)
-                    GROUP BY d.link_id
-                    ORDER BY counted DESC, d.link_id
+                    SELECT x.link_id, \(counted("x")) AS counted
+                    FROM link_rollups_daily x \(members)
+                    WHERE \(days("x"))
+                    GROUP BY x.link_id
+                    ORDER BY counted DESC, x.link_id
                     LIMIT $4
                 ) t
                 JOIN links l ON l.id = t.link_id
                 WHERE t.counted > 0
                 ORDER BY t.counted DESC, l.id
                 """
-        case .organisation:
-            // Over a range holding whole months, rank from monthly counts first: a link's
-            // months inside the range are a lower bound of its count, the months the range
-            // touches an upper bound. Only links whose upper bound reaches the N-th largest
-            // lower bound can be in the top N; those are counted exactly from their days.
-            let monthCount = "CASE WHEN $3 THEN m.clicks ELSE m.clicks - m.bot_clicks END"
-            let first = "(DATE '1970-01-01' + $1::integer)"
-            let last = "(DATE '1970-01-01' + $2::integer)"
-            return """
-                WITH months AS (
-                    SELECT m.link_id, sum(\(monthCount)) AS upper,
-                           coalesce(sum(\(monthCount)) FILTER (
-                               WHERE m.month >= CASE WHEN extract(day FROM \(first)) = 1 THEN \(first)
-                                                     ELSE (date_trunc('month', \(first)) + interval '1 month')::date END
-                                 AND m.month < date_trunc('month', \(last) + 1)::date), 0) AS lower
-                    FROM link_rollups_monthly m
-                    WHERE m.month >= date_trunc('month', \(first))::date AND m.month <= \(last)
-                    GROUP BY m.link_id
-                ), threshold AS (
-                    SELECT coalesce((SELECT lower FROM months ORDER BY lower DESC LIMIT 1 OFFSET $4 - 1), 0) AS floor
-                )
-                SELECT l.id, l.short_code, t.counted
-                FROM months c CROSS JOIN threshold
-                JOIN links l ON l.id = c.link_id
-                CROSS JOIN LATERAL (
-                    SELECT \(counted) AS counted FROM link_rollups_daily d WHERE d.link_id = c.link_id AND \(days)
-                ) t
-                WHERE c.upper >= threshold.floor AND c.upper > 0 AND t.counted > 0
-                ORDER BY t.counted DESC, l.id
-                LIMIT $4
-                """
         }
-        // A group: each member's days, from the (link, day) key.
+        // Over a range holding whole months, rank from monthly counts first: a link's
+        // months inside the range are a lower bound of its count, the months the range
+        // touches an upper bound. Only links whose upper bound reaches the N-th largest
+        // lower bound can be in the top N; those are counted exactly from their days.
+        let monthCount = "CASE WHEN $3 THEN x.clicks ELSE x.clicks - x.bot_clicks END"
+        let first = "(DATE '1970-01-01' + $1::integer)"
+        let last = "(DATE '1970-01-01' + $2::integer)"
         return """
+            WITH months AS (
+                SELECT x.link_id, sum(\(monthCount)) AS upper,
+                       coalesce(sum(\(monthCount)) FILTER (
+                           WHERE x.month >= CASE WHEN extract(day FROM \(first)) = 1 THEN \(first)
+                                                 ELSE (date_trunc('month', \(first)) + interval '1 month')::date END
+                             AND x.month < date_trunc('month', \(last) + 1)::date), 0) AS lower
+                FROM link_rollups_monthly x \(members)
+                WHERE x.month >= date_trunc('month', \(first))::date AND x.month <= \(last)
+                GROUP BY x.link_id
+            ), threshold AS (
+                SELECT coalesce((SELECT lower FROM months ORDER BY lower DESC LIMIT 1 OFFSET $4 - 1), 0) AS floor
+            )
             SELECT l.id, l.short_code, t.counted
-            FROM \(members.from)
+            FROM months c CROSS JOIN threshold
+            JOIN links l ON l.id = c.link_id
             CROSS JOIN LATERAL (
-                SELECT \(counted) AS counted FROM link_rollups_daily d WHERE d.link_id = l.id AND \(days)
+                SELECT \(counted("d")) AS counted FROM link_rollups_daily d WHERE d.link_id = c.link_id AND \(days("d"))
             ) t
-            WHERE \(members.condition) AND t.counted > 0
+            WHERE c.upper >= threshold.floor AND c.upper > 0 AND t.counted > 0
             ORDER BY t.counted DESC, l.id
             LIMIT $4
             """
