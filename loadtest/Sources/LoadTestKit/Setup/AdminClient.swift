@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The few admin API calls the harness makes (create a client, bulk-create links, create and
+/// change one link), with the bearer token from `SHORTLINKS_ADMIN_TOKEN`.
+public struct AdminClient: Sendable {
+    /// The admin listener, e.g. `http://127.0.0.1:8081`.
+    public let baseURL: String
+    private let token: String
+    private let session: URLSession
+
+    /// - Parameters:
+    ///   - baseURL: the admin listener's URL (no trailing `/api/v1`).
+    ///   - token: an API token (never printed).
+    public init(baseURL: String, token: String) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.token = token
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        configuration.httpMaximumConnectionsPerHost = 4
+        session = URLSession(configuration: configuration)
+    }
+
+    /// A link to create.
+    public struct NewLink: Sendable {
+        public var shortCode: String
+        public var originalUrl: String
+        public var tags: [String]
+        public init(shortCode: String, originalUrl: String, tags: [String]) {
+            self.shortCode = shortCode
+            self.originalUrl = originalUrl
+            self.tags = tags
+        }
+    }
+
+    /// Creates a client and returns its id.
+    public func createClient(name: String) async throws -> String {
+        let object = try await send("POST", "/api/v1/clients", ["name": name], expect: [201, 200])
+        guard let id = object["id"] as? String else { throw LoadTestError(.adminAPI, "POST /api/v1/clients: no id in the answer") }
+        return id
+    }
+
+    /// Creates links in requests of up to 1,000 (the bulk endpoint); returns code → link id.
+    /// - Throws: when any item is refused (its problem is named).
+    public func createLinks(_ links: [NewLink], clientID: String) async throws -> [String: String] {
+        var ids: [String: String] = [:]
+        var start = 0
+        while start < links.count {
+            let chunk = links[start..<min(start + 1000, links.count)]
+            let body: [String: Any] = [
+                "atomic": true,
+                "links": chunk.map { ["shortCode": $0.shortCode, "originalUrl": $0.originalUrl, "clientId": clientID, "tags": $0.tags] },
+            ]
+            let object = try await send("POST", "/api/v1/links/bulk", body, expect: [200])
+            let results = object["results"] as? [[String: Any]] ?? []
+            for result in results {
+                guard result["result"] as? String == "created", let link = result["link"] as? [String: Any],
+                    let code = link["shortCode"] as? String, let id = link["id"] as? String
+                else {
+                    let problem = (result["error"] as? [String: Any])?["detail"] as? String ?? "\(result["result"] ?? "?")"
+                    throw LoadTestError(.adminAPI, "bulk link creation refused an item: \(problem)")
+                }
+                ids[code] = id
+            }
+            start += chunk.count
+        }
+        return ids
+    }
+
+    /// Creates one link; returns its id.
+    public func createLink(_ link: NewLink, clientID: String) async throws -> String {
+        let body: [String: Any] = ["shortCode": link.shortCode, "originalUrl": link.originalUrl, "clientId": clientID, "tags": link.tags]
+        let object = try await send("POST", "/api/v1/links", body, expect: [201])
+        guard let id = object["id"] as? String else { throw LoadTestError(.adminAPI, "POST /api/v1/links: no id in the answer") }
+        return id
+    }
+
+    /// Changes a link's target.
+    public func changeTarget(linkID: String, to url: String) async throws {
+        _ = try await send("PATCH", "/api/v1/links/\(linkID)", ["originalUrl": url], expect: [200])
+    }
+
+    private func send(_ method: String, _ path: String, _ body: [String: Any], expect: Set<Int>) async throws -> [String: Any] {
+        guard let url = URL(string: baseURL + path) else { throw LoadTestError(.badInput, "bad admin URL \(baseURL)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw LoadTestError(.unreachable, "admin API at \(baseURL) did not answer \(method) \(path): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard expect.contains(status) else {
+            let text = String(decoding: data.prefix(400), as: UTF8.self)
+            throw LoadTestError(.adminAPI, "admin API \(method) \(path) answered \(status): \(text)")
+        }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+}

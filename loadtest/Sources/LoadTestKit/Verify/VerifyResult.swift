@@ -1,0 +1,49 @@
+/// What `--verify` found in Postgres, against what the run was answered.
+public struct VerifyResult: Codable, Sendable, Equatable {
+    /// Redirects answered (3xx, every phase): the clicks that must be stored.
+    public var expected: Int
+    /// Click rows stored for the run's links.
+    public var stored: Int
+    /// Distinct click ids among them.
+    public var distinct: Int
+    /// Clicks answered but not stored.
+    public var lost: Int
+    /// Rows beyond the distinct ids (the same click stored twice).
+    public var duplicates: Int
+    /// Distinct clicks beyond those answered; allowed up to `unanswered` (a request whose
+    /// click was captured but whose answer the harness never read).
+    public var extra: Int
+    /// Requests that never got an answer.
+    public var unanswered: Int
+    /// Answered as bots / stored with `is_bot`.
+    public var expectedBots: Int
+    public var storedBots: Int
+    /// Answered as humans / stored without `is_bot`.
+    public var expectedHumans: Int
+    public var storedHumans: Int
+    /// Stored clicks by `bot_reason` (`"human"` for none).
+    public var reasons: [String: Int]
+    /// How long it waited for the pipeline to flush, seconds.
+    public var waitedSeconds: Double
+    /// Why it failed (empty when it passed).
+    public var problems: [String]
+
+    /// Nothing lost, nothing doubled, bots and humans as sent.
+    public var passed: Bool { problems.isEmpty }
+
+    /// Compares the counts and lists every difference.
+    static func problems(
+        expected: Int, stored: Int, distinct: Int, unanswered: Int, expectedBots: Int, storedBots: Int
+    ) -> [String] {
+        var problems: [String] = []
+        if distinct < expected { problems.append("lost \(expected - distinct) of \(expected) clicks") }
+        if stored > distinct { problems.append("\(stored - distinct) duplicate click rows") }
+        if distinct > expected + unanswered {
+            problems.append("\(distinct - expected) clicks stored beyond the \(expected) answered (\(unanswered) unanswered)")
+        }
+        if distinct == expected, storedBots != expectedBots {
+            problems.append("bots: stored \(storedBots), sent \(expectedBots); humans: stored \(stored - storedBots), sent \(expected - expectedBots)")
+        }
+        return problems
+    }
+}
