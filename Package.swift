@@ -246,8 +246,9 @@ let package = Package(
         .testTarget(
             name: "LoadTestTests",
             dependencies: [
-                "LoadTestKit", "ShortLinkApp", "ShortLinkTesting", "LibPQ", "ShortLinkCore", "RedirectServer",
+                "LoadTestKit", "ShortLinkApp", "ShortLinkTesting", "LibPQ", "ShortLinkCore", "RedirectServer", "AdminAPI", "Storage",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
