@@ -18,6 +18,8 @@ public struct LoadTest: Sendable {
         public var zipfExponent = 1.0
         /// A code list instead of creating links.
         public var codesFile: String?
+        /// With a code list: create its links through the admin API first (existing codes are kept).
+        public var createLinks = false
         public var adminURL = "http://127.0.0.1:8081"
         public var adminToken: String?
         public var runID: String?
@@ -66,6 +68,12 @@ public struct LoadTest: Sendable {
             links = try LinkSet.load(path: codesFile)
             scope.codesFile = codesFile
             log("loaded \(links.codes.count) codes from \(codesFile)")
+            if options.createLinks {
+                guard let admin else { throw LoadTestError(.badInput, "--create-links needs SHORTLINKS_ADMIN_TOKEN (an admin API token)") }
+                let created = try await links.createMissing(runID: runID, admin: admin)
+                log("created \(created) links through \(options.adminURL); \(links.codes.count - created) existed already")
+                try await Task.sleep(for: .milliseconds(300))
+            }
         } else {
             guard let admin else {
                 throw LoadTestError(.badInput, "set SHORTLINKS_ADMIN_TOKEN (an admin API token) so the harness can create its links, or pass --codes FILE")

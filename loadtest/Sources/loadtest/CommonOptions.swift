@@ -37,6 +37,9 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "A code list instead of creating links: lines `CODE URL` (as ../shared/anchors/gen_codes.py writes).")
     var codes: String?
 
+    @Flag(help: "With --codes: create the list's links through the admin API first (codes that exist are kept), e.g. to load nginx's codes into shortlinks.")
+    var createLinks = false
+
     @Option(help: "How codes are drawn: zipf or uniform.")
     var distribution: Distribution = .zipf
 
@@ -69,6 +72,7 @@ struct CommonOptions: ParsableArguments {
         if let rate { guard rate > 0, rate <= 10_000_000 else { throw ValidationError("--rate must be a positive number of requests per second") } }
         if let duration { guard let ns = DurationText.nanoseconds(duration), ns > 0 else { throw ValidationError("bad --duration \(duration): use e.g. 5s, 500ms, 2m") } }
         if let requests { guard requests > 0 else { throw ValidationError("--requests must be positive") } }
+        guard !createLinks || codes != nil else { throw ValidationError("--create-links goes with --codes FILE") }
         guard duration == nil || requests == nil else { throw ValidationError("give --duration or --requests, not both") }
         guard DurationText.nanoseconds(warmup) != nil else { throw ValidationError("bad --warmup \(warmup): use e.g. 1s, 0s") }
         guard let timeoutNs = DurationText.nanoseconds(timeout), timeoutNs > 0 else { throw ValidationError("bad --timeout \(timeout)") }
@@ -101,6 +105,7 @@ struct CommonOptions: ParsableArguments {
         options.distribution = distribution
         options.zipfExponent = zipfExponent
         options.codesFile = codes
+        options.createLinks = createLinks
         options.adminURL = adminURL
         options.adminToken = ProcessInfo.processInfo.environment["SHORTLINKS_ADMIN_TOKEN"]
         options.runID = runId

@@ -45,14 +45,19 @@ public struct AdminClient: Sendable {
     }
 
     /// Creates links in requests of up to 1,000 (the bulk endpoint); returns code → link id.
+    /// - Parameters:
+    ///   - links: the links.
+    ///   - clientID: their client.
+    ///   - skipTaken: a code that already exists (409 `short_code_taken`) is left as it is
+    ///     instead of failing the call (it gets no id in the answer).
     /// - Throws: when any item is refused (its problem is named).
-    public func createLinks(_ links: [NewLink], clientID: String) async throws -> [String: String] {
+    public func createLinks(_ links: [NewLink], clientID: String, skipTaken: Bool = false) async throws -> [String: String] {
         var ids: [String: String] = [:]
         var start = 0
         while start < links.count {
             let chunk = links[start..<min(start + 1000, links.count)]
             let body: [String: Any] = [
-                "atomic": true,
+                "atomic": !skipTaken,
                 "links": chunk.map { ["shortCode": $0.shortCode, "originalUrl": $0.originalUrl, "clientId": clientID, "tags": $0.tags] },
             ]
             let object = try await send("POST", "/api/v1/links/bulk", body, expect: [200])
@@ -61,6 +66,7 @@ public struct AdminClient: Sendable {
                 guard result["result"] as? String == "created", let link = result["link"] as? [String: Any],
                     let code = link["shortCode"] as? String, let id = link["id"] as? String
                 else {
+                    if skipTaken, result["status"] as? Int == 409 { continue }
                     let problem = (result["error"] as? [String: Any])?["detail"] as? String ?? "\(result["result"] ?? "?")"
                     throw LoadTestError(.adminAPI, "bulk link creation refused an item: \(problem)")
                 }

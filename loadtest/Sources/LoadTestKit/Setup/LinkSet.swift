@@ -51,6 +51,16 @@ public struct LinkSet: Sendable {
             clientID: clientID)
     }
 
+    /// Creates a code list's links through the admin API under a client of the run, tagged
+    /// with the run's tag; codes that exist already are left alone.
+    /// - Returns: how many were created.
+    public func createMissing(runID: String, admin: AdminClient) async throws -> Int {
+        let clientID = try await admin.createClient(name: "loadtest \(runID)")
+        let tag = Self.tag(runID: runID)
+        let links = codes.indices.map { AdminClient.NewLink(shortCode: codes[$0], originalUrl: targets[$0], tags: [tag]) }
+        return try await admin.createLinks(links, clientID: clientID, skipTaken: true).count
+    }
+
     /// Reads a code list: one `CODE URL` per line (as `../shared/anchors/gen_codes.py` writes).
     /// - Parameter path: the file.
     public static func load(path: String) throws -> LinkSet {
