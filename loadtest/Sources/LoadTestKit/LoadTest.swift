@@ -153,7 +153,9 @@ public struct LoadTest: Sendable {
             log("verifying: waiting for \(report.redirects.total) clicks in Postgres")
             report.verify = try await verifier.verify(
                 scope: scope, redirects: report.redirects, unanswered: report.unanswered,
-                timeout: options.verifyTimeout, quiet: options.verifyQuiet)
+                timeout: options.verifyTimeout, quiet: options.verifyQuiet,
+                botAgents: options.scenario == .mixed ? Set(options.mix.botAgentList) : [],
+                humanAgents: options.scenario == .mixed ? Set(options.mix.humanAgents) : [UserAgents.chrome])
         }
         return report
     }

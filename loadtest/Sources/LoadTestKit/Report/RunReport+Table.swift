@@ -46,6 +46,13 @@ extension VerifyResult {
             lines.append("  reasons             " + reasons.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         for problem in problems { lines.append("  ! " + problem) }
+        if !misclassified.isEmpty {
+            let total = misclassified.reduce(0) { $0 + $1.clicks }
+            lines.append("  the service classified these user agents otherwise than they were sent (\(total) clicks; not a loss):")
+            for entry in misclassified {
+                lines.append("    \(entry.clicks)× sent as \(entry.sentAs), stored as \(entry.storedAs): \(entry.userAgent.prefix(110))")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -56,6 +56,32 @@ public struct ClickVerifier: Sendable {
         return result
     }
 
+    /// The user agents stored with another verdict than they were sent with: bot user agents
+    /// stored as people, and people's user agents stored as bots for a user-agent reason
+    /// (HEAD and prefetch verdicts do not depend on the user agent).
+    public func misclassified(_ scope: RunReport.ClickScope, botAgents: Set<String>, humanAgents: Set<String>) async throws -> [VerifyResult.Misclassified] {
+        let (condition, parameter) = Self.filter(scope)
+        var found: [VerifyResult.Misclassified] = []
+        let asHumans = try await pool.query(
+            "SELECT coalesce(c.user_agent, ''), count(*)::bigint FROM clicks c WHERE \(condition) AND NOT c.is_bot GROUP BY 1", [parameter])
+        for row in asHumans {
+            let agent = try row.decode(0, as: String.self)
+            if botAgents.contains(agent) {
+                found.append(.init(userAgent: agent, sentAs: "bot", storedAs: "human", clicks: try row.decode(1, as: Int.self)))
+            }
+        }
+        let asBots = try await pool.query(
+            "SELECT coalesce(c.user_agent, ''), c.bot_reason, count(*)::bigint FROM clicks c WHERE \(condition) AND c.is_bot"
+                + " AND c.bot_reason NOT LIKE 'method:%' AND c.bot_reason NOT LIKE 'prefetch:%' GROUP BY 1, 2", [parameter])
+        for row in asBots {
+            let agent = try row.decode(0, as: String.self)
+            if humanAgents.contains(agent), !botAgents.contains(agent) {
+                found.append(.init(userAgent: agent, sentAs: "human", storedAs: try row.decode(1, as: String.self), clicks: try row.decode(2, as: Int.self)))
+            }
+        }
+        return Array(found.sorted { $0.clicks > $1.clicks }.prefix(10))
+    }
+
     /// Waits for the pipeline to store the run's clicks, then compares.
     ///
     /// Polls every 200 ms until the distinct count reaches `expected` (then reads once more
@@ -70,7 +96,8 @@ public struct ClickVerifier: Sendable {
     ///   - settle: the extra read after the count is reached (default 0.5 s).
     public func verify(
         scope: RunReport.ClickScope, redirects: RunReport.Redirects, unanswered: Int,
-        timeout: Duration = .seconds(60), quiet: Duration = .seconds(5), settle: Duration = .milliseconds(500)
+        timeout: Duration = .seconds(60), quiet: Duration = .seconds(5), settle: Duration = .milliseconds(500),
+        botAgents: Set<String> = [], humanAgents: Set<String> = []
     ) async throws -> VerifyResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -97,7 +124,7 @@ public struct ClickVerifier: Sendable {
         let bots = last.bots - baseline.bots
         var reasons = (try? await self.reasons(scope)) ?? [:]
         if scope.tag == nil { reasons = [:] }  // a code list's reasons include clicks from before the run
-        return VerifyResult(
+        var result = VerifyResult(
             expected: redirects.total, stored: stored, distinct: distinct, lost: max(0, redirects.total - distinct),
             duplicates: stored - distinct, extra: max(0, distinct - redirects.total), unanswered: unanswered,
             expectedBots: redirects.bots, storedBots: bots, expectedHumans: redirects.humans, storedHumans: stored - bots,
@@ -106,5 +133,9 @@ public struct ClickVerifier: Sendable {
             problems: VerifyResult.problems(
                 expected: redirects.total, stored: stored, distinct: distinct, unanswered: unanswered,
                 expectedBots: redirects.bots, storedBots: bots))
+        if distinct == redirects.total, bots != redirects.bots, !(botAgents.isEmpty && humanAgents.isEmpty) {
+            result.misclassified = (try? await misclassified(scope, botAgents: botAgents, humanAgents: humanAgents)) ?? []
+        }
+        return result
     }
 }

@@ -23,10 +23,23 @@ public struct VerifyResult: Codable, Sendable, Equatable {
     public var storedHumans: Int
     /// Stored clicks by `bot_reason` (`"human"` for none).
     public var reasons: [String: Int]
+    /// When bots and humans do not match: the user agents the service classified otherwise
+    /// than the harness sent them (most frequent first, at most 10).
+    public var misclassified: [Misclassified] = []
     /// How long it waited for the pipeline to flush, seconds.
     public var waitedSeconds: Double
     /// Why it failed (empty when it passed).
     public var problems: [String]
+
+    /// A user agent stored with another verdict than the one it was sent with.
+    public struct Misclassified: Codable, Sendable, Equatable {
+        public var userAgent: String
+        /// `bot` or `human`, as the harness sent it.
+        public var sentAs: String
+        /// The stored `bot_reason`, or `human`.
+        public var storedAs: String
+        public var clicks: Int
+    }
 
     /// Nothing lost, nothing doubled, bots and humans as sent.
     public var passed: Bool { problems.isEmpty }
