@@ -66,7 +66,7 @@ struct CommonOptions: ParsableArguments {
 
     mutating func validate() throws {
         guard BaseURL(baseURL) != nil else { throw ValidationError("--base-url must be an http://host[:port][/prefix] URL, not \(baseURL)") }
-        guard adminURL.hasPrefix("http://") || adminURL.hasPrefix("https://") else { throw ValidationError("--admin-url must be an http(s) URL") }
+        guard BaseURL(adminURL) != nil else { throw ValidationError("--admin-url must be an http://host[:port] URL, not \(adminURL)") }
         guard connections > 0, connections <= 10000 else { throw ValidationError("--connections must be 1…10000") }
         guard threads > 0, threads <= 64 else { throw ValidationError("--threads must be 1…64") }
         if let rate { guard rate > 0, rate <= 10_000_000 else { throw ValidationError("--rate must be a positive number of requests per second") } }

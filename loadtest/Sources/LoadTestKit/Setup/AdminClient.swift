@@ -1,28 +1,24 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOPosix
 
 /// The few admin API calls the harness makes (create a client, bulk-create links, create and
 /// change one link), with the bearer token from `SHORTLINKS_ADMIN_TOKEN`.
 public struct AdminClient: Sendable {
     /// The admin listener, e.g. `http://127.0.0.1:8081`.
     public let baseURL: String
+    private let base: BaseURL?
     private let token: String
-    private let session: URLSession
 
     /// - Parameters:
     ///   - baseURL: the admin listener's URL (no trailing `/api/v1`).
     ///   - token: an API token (never printed).
     public init(baseURL: String, token: String) {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
+        var trimmed = baseURL
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.baseURL = trimmed
         self.token = token
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
-        configuration.httpMaximumConnectionsPerHost = 4
-        session = URLSession(configuration: configuration)
+        base = BaseURL(trimmed)
     }
 
     /// A link to create.
@@ -91,24 +87,20 @@ public struct AdminClient: Sendable {
     }
 
     private func send(_ method: String, _ path: String, _ body: [String: Any], expect: Set<Int>) async throws -> [String: Any] {
-        guard let url = URL(string: baseURL + path) else { throw LoadTestError(.badInput, "bad admin URL \(baseURL)") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        let data: Data
-        let response: URLResponse
+        guard let base else { throw LoadTestError(.badInput, "the admin URL must be http://host[:port], not \(baseURL)") }
+        let payload = try JSONSerialization.data(withJSONObject: body)
+        let response: OneShotHTTP.Response
         do {
-            (data, response) = try await session.data(for: request)
+            response = try await OneShotHTTP.send(
+                method, path, base: base, headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+                body: Array(payload), group: MultiThreadedEventLoopGroup.singleton)
         } catch {
-            throw LoadTestError(.unreachable, "admin API at \(baseURL) did not answer \(method) \(path): \(error.localizedDescription)")
+            throw LoadTestError(.unreachable, "admin API at \(baseURL) did not answer \(method) \(path): \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard expect.contains(status) else {
-            let text = String(decoding: data.prefix(400), as: UTF8.self)
-            throw LoadTestError(.adminAPI, "admin API \(method) \(path) answered \(status): \(text)")
+        guard expect.contains(response.status) else {
+            let text = String(decoding: response.body.prefix(400), as: UTF8.self)
+            throw LoadTestError(.adminAPI, "admin API \(method) \(path) answered \(response.status): \(text)")
         }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
     }
 }
