@@ -59,6 +59,10 @@ final class ConnectionWorker: @unchecked Sendable {
         let parser = ResponseParser(keepsLocation: source.needsLocation)
         ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // One answer per read at a time: a small fixed buffer, and no second read() that
+            // would only find the socket empty.
+            .channelOption(.maxMessagesPerRead, value: 1)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 4096))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ResponseHandler(worker: self, parser: parser))
