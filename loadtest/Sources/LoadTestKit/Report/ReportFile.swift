@@ -5,7 +5,7 @@ public enum ReportFile {
     /// Writes `report` as pretty, key-sorted JSON.
     public static func write(_ report: RunReport, to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(report).write(to: URL(fileURLWithPath: path))
     }
 

@@ -22,7 +22,16 @@ public struct RunReport: Codable, Sendable {
         /// Open loop: sends due before the end that never went out (the server fell behind).
         public var unsent: Int
         /// Every kind together.
-        public var total: Int { connect + timeout + closed + `protocol` + unsent }
+        public var total: Int
+
+        init(connect: Int, timeout: Int, closed: Int, protocol: Int, unsent: Int) {
+            self.connect = connect
+            self.timeout = timeout
+            self.closed = closed
+            self.protocol = `protocol`
+            self.unsent = unsent
+            total = connect + timeout + closed + `protocol` + unsent
+        }
     }
 
     /// What was sent, every phase (warm-up included).

@@ -132,7 +132,9 @@ public struct ClickVerifier: Sendable {
             waitedSeconds: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18,
             problems: VerifyResult.problems(
                 expected: redirects.total, stored: stored, distinct: distinct, unanswered: unanswered,
-                expectedBots: redirects.bots, storedBots: bots))
+                expectedBots: redirects.bots, storedBots: bots),
+            passed: false)
+        result.passed = result.problems.isEmpty
         if distinct == redirects.total, bots != redirects.bots, !(botAgents.isEmpty && humanAgents.isEmpty) {
             result.misclassified = (try? await misclassified(scope, botAgents: botAgents, humanAgents: humanAgents)) ?? []
         }
