@@ -10,27 +10,41 @@ public struct LoadTest: Sendable {
 
     /// Everything a run needs; the command line fills it in.
     public struct Options: Sendable {
+        /// Which scenario.
         public var scenario: Scenario
+        /// Connections, pacing and length.
         public var drive: DriveSettings
-        /// Links to create (default 1000; churn 100).
+        /// Links to create (default 1000; the command line uses 100 for churn).
         public var links = 1000
+        /// How codes are drawn (default Zipf).
         public var distribution: Distribution = .zipf
+        /// The Zipf exponent (default 1).
         public var zipfExponent = 1.0
         /// A code list instead of creating links.
         public var codesFile: String?
         /// With a code list: create its links through the admin API first (existing codes are kept).
         public var createLinks = false
+        /// The admin listener (default `http://127.0.0.1:8081`).
         public var adminURL = "http://127.0.0.1:8081"
+        /// The admin API token (`SHORTLINKS_ADMIN_TOKEN`).
         public var adminToken: String?
+        /// The run id (default: time and random letters).
         public var runID: String?
+        /// The mixed scenario's proportions and user agents.
         public var mix = MixedScenario.Mix()
-        /// Churn: changes per second, share that creates links, coherence window (ns).
+        /// Churn: admin changes per second (default 20).
         public var churnRate = 20.0
+        /// Churn: share of changes that create a link (default 0.2).
         public var churnCreateShare = 0.2
+        /// Churn: the coherence window in ns (default 1 s).
         public var coherenceWindow: UInt64 = 1_000_000_000
+        /// Check the stored clicks after the run.
         public var verify = false
+        /// The database for `verify` (default: `DATABASE_URL`, else `shortlinks db url`).
         public var databaseURL: String?
+        /// The longest wait for the pipeline (default 60 s).
         public var verifyTimeout: Duration = .seconds(60)
+        /// No change in the counts for this long ends the wait (default 5 s).
         public var verifyQuiet: Duration = .seconds(5)
 
         /// - Parameters:
@@ -42,6 +56,7 @@ public struct LoadTest: Sendable {
         }
     }
 
+    /// The run's settings.
     public let options: Options
     /// Progress lines (to stderr in the command).
     public let log: @Sendable (String) -> Void

@@ -23,9 +23,13 @@ public struct AdminClient: Sendable {
 
     /// A link to create.
     public struct NewLink: Sendable {
+        /// The code.
         public var shortCode: String
+        /// The target.
         public var originalUrl: String
+        /// Tag names.
         public var tags: [String]
+        /// - Parameters: see the properties.
         public init(shortCode: String, originalUrl: String, tags: [String]) {
             self.shortCode = shortCode
             self.originalUrl = originalUrl

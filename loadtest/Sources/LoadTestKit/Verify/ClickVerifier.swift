@@ -24,8 +24,9 @@ public struct ClickVerifier: Sendable {
     /// Closes the pool.
     public func shutdown() async { await pool.shutdown() }
 
-    /// The filter that selects a run's clicks, and its one parameter.
-    private static func filter(_ scope: RunReport.ClickScope) -> (String, String) {
+    /// The filter that selects a run's clicks, and its one parameter (a code list is read
+    /// once per call: callers that poll keep the result).
+    static func filter(_ scope: RunReport.ClickScope) -> (String, String) {
         if let tag = scope.tag {
             return ("c.link_id IN (SELECT lt.link_id FROM link_tags lt JOIN tags t ON t.id = lt.tag_id WHERE t.name = $1)", tag)
         }
@@ -35,7 +36,11 @@ public struct ClickVerifier: Sendable {
 
     /// The clicks stored now for the scope (not minus any baseline).
     public func counts(_ scope: RunReport.ClickScope) async throws -> Counts {
-        let (condition, parameter) = Self.filter(scope)
+        try await counts(Self.filter(scope))
+    }
+
+    private func counts(_ filter: (String, String)) async throws -> Counts {
+        let (condition, parameter) = filter
         do {
             let rows = try await pool.query(
                 "SELECT count(*)::bigint, count(DISTINCT c.id)::bigint, count(*) FILTER (WHERE c.is_bot)::bigint FROM clicks c WHERE \(condition)",
@@ -102,17 +107,18 @@ public struct ClickVerifier: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let baseline = Counts(rows: scope.baselineRows ?? 0, distinct: scope.baselineDistinct ?? 0, bots: scope.baselineBots ?? 0)
-        var last = try await counts(scope)
+        let filter = Self.filter(scope)
+        var last = try await counts(filter)
         var lastChange = clock.now
         while clock.now - start < timeout {
             if last.distinct - baseline.distinct >= redirects.total {
                 try await Task.sleep(for: settle)
-                last = try await counts(scope)
+                last = try await counts(filter)
                 break
             }
             if clock.now - lastChange >= quiet { break }
             try await Task.sleep(for: .milliseconds(200))
-            let now = try await counts(scope)
+            let now = try await counts(filter)
             if now != last {
                 last = now
                 lastChange = clock.now

@@ -12,7 +12,9 @@ public enum DatabaseURLResolver {
         let environment = environment ?? ProcessInfo.processInfo.environment
         if let flag, !flag.isEmpty { return flag }
         if let url = environment["DATABASE_URL"], !url.isEmpty { return url }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shortlinks").path
+        // The running executable's own path (argv[0] may be a bare name found on PATH).
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let beside = me.deletingLastPathComponent().appendingPathComponent("shortlinks").path
         let candidates = [beside] + (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/shortlinks" }
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw LoadTestError(.database, "no database for --verify: set DATABASE_URL or --database-url (no shortlinks executable found for `shortlinks db url`)")

@@ -15,11 +15,13 @@ public struct VerifyResult: Codable, Sendable, Equatable {
     public var extra: Int
     /// Requests that never got an answer.
     public var unanswered: Int
-    /// Answered as bots / stored with `is_bot`.
+    /// Redirects answered to requests sent as bots.
     public var expectedBots: Int
+    /// Stored clicks with `is_bot`.
     public var storedBots: Int
-    /// Answered as humans / stored without `is_bot`.
+    /// Redirects answered to requests sent as humans.
     public var expectedHumans: Int
+    /// Stored clicks without `is_bot`.
     public var storedHumans: Int
     /// Stored clicks by `bot_reason` (`"human"` for none).
     public var reasons: [String: Int]
@@ -33,11 +35,13 @@ public struct VerifyResult: Codable, Sendable, Equatable {
 
     /// A user agent stored with another verdict than the one it was sent with.
     public struct Misclassified: Codable, Sendable, Equatable {
+        /// The user agent.
         public var userAgent: String
         /// `bot` or `human`, as the harness sent it.
         public var sentAs: String
         /// The stored `bot_reason`, or `human`.
         public var storedAs: String
+        /// How many of the run's clicks it had.
         public var clicks: Int
     }
 
