@@ -53,6 +53,7 @@ import Testing
             links: links, encoder: RequestEncoder(base: settings.base), distribution: .uniform, exponent: 1)
         let outcome = try await LoadDriver.run(settings, source: source)
         #expect(outcome.tally.timeouts >= 2)
+        #expect(outcome.tally.closedErrors == 0, "a timeout is counted once, as a timeout")
         #expect(outcome.tally.unanswered == outcome.tally.sent)
         #expect(outcome.tally.measured == 0)
         #expect(outcome.tally.redirectsHumans == 0)

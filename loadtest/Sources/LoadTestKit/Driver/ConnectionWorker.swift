@@ -161,21 +161,29 @@ final class ConnectionWorker: @unchecked Sendable {
 
     func protocolError() {
         tally.protocolErrors += 1
+        abandonRequest()
         channel?.close(promise: nil)
+    }
+
+    /// The request in flight will get no answer (counted once, under the error that ended it).
+    private func abandonRequest() {
+        guard current != nil else { return }
+        current = nil
+        _ = session.failed()
+        tally.unanswered += 1
     }
 
     private func checkTimeout() {
         guard current != nil, Self.now &- currentSent >= settings.timeout else { return }
         tally.timeouts += 1
+        abandonRequest()
         channel?.close(promise: nil)
     }
 
     func channelInactive() {
         channel = nil
         if current != nil {
-            current = nil
-            _ = session.failed()
-            tally.unanswered += 1
+            abandonRequest()
             tally.closedErrors += 1
         }
         guard !finished else { return }
