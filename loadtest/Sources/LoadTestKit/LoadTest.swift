@@ -137,6 +137,13 @@ public struct LoadTest: Sendable {
         }
     }
 
+    /// The drive settings, with progress lines going to the log unless the caller set a receiver.
+    private var driveSettings: DriveSettings {
+        var settings = options.drive
+        if settings.progress == nil { settings.progress = log }
+        return settings
+    }
+
     private func drive(
         runID: String, links: LinkSet, source: any RequestSource, ledger: ChurnLedger?, admin: AdminClient?,
         scope: RunReport.ClickScope, verifier: ClickVerifier?
@@ -152,10 +159,10 @@ public struct LoadTest: Sendable {
             let end = NIODeadline.now().uptimeNanoseconds + 100_000_000 + length - min(length, options.coherenceWindow)
             let seed = options.drive.seed
             async let changes = mutator.run(until: end, seed: seed)
-            outcome = try await LoadDriver.run(options.drive, source: source)
+            outcome = try await LoadDriver.run(driveSettings, source: source)
             churn = await changes
         } else {
-            outcome = try await LoadDriver.run(options.drive, source: source)
+            outcome = try await LoadDriver.run(driveSettings, source: source)
         }
         var report = makeReport(runID: runID, links: links, outcome: outcome, scope: scope)
         if let churn, let ledger {

@@ -28,8 +28,13 @@ final class ConnectionWorker: @unchecked Sendable {
     private var finished = false
     private var connectFailures = 0
     private let done: EventLoopPromise<ConnectionTally>
+    private let progress: ProgressCounter
 
-    init(eventLoop: any EventLoop, settings: Settings, source: any RequestSource, session: PacedSession, seed: UInt64) {
+    init(
+        eventLoop: any EventLoop, settings: Settings, source: any RequestSource, session: PacedSession, seed: UInt64,
+        progress: ProgressCounter
+    ) {
+        self.progress = progress
         self.eventLoop = eventLoop
         self.settings = settings
         self.source = source
@@ -130,6 +135,7 @@ final class ConnectionWorker: @unchecked Sendable {
             return
         }
         current = nil
+        progress.answered()
         let now = Self.now
         let completion = session.completed(now: now)
         if (300..<400).contains(response.status) {
@@ -168,6 +174,7 @@ final class ConnectionWorker: @unchecked Sendable {
     /// The request in flight will get no answer (counted once, under the error that ended it).
     private func abandonRequest() {
         guard current != nil else { return }
+        progress.failed()
         current = nil
         _ = session.failed()
         tally.unanswered += 1

@@ -21,6 +21,8 @@ public struct DriveSettings: Sendable {
     public var timeout: UInt64 = 10_000_000_000
     /// Seed for the request choices.
     public var seed: UInt64 = 1
+    /// Receives a progress line about once a second while the run goes on (default none).
+    public var progress: (@Sendable (String) -> Void)?
 
     /// - Parameter base: where requests go; every other field has its default.
     public init(base: BaseURL) { self.base = base }
@@ -85,6 +87,7 @@ public enum LoadDriver {
         let end = settings.duration.map { warmupEnd + $0 }
         var perConnection: Int?
         if let requests = settings.requests { perConnection = requests / settings.connections }
+        let counter = ProgressCounter()
         var futures: [EventLoopFuture<ConnectionTally>] = []
         for index in 0..<settings.connections {
             let pacer: Pacer
@@ -101,11 +104,27 @@ public enum LoadDriver {
             let worker = ConnectionWorker(
                 eventLoop: group.next(),
                 settings: .init(host: settings.base.host, port: settings.base.port, timeout: settings.timeout),
-                source: source, session: session, seed: settings.seed &* 0x9E37_79B9 &+ UInt64(index))
+                source: source, session: session, seed: settings.seed &* 0x9E37_79B9 &+ UInt64(index), progress: counter)
             futures.append(worker.start())
+        }
+        let reporter = settings.progress.map { report in
+            Task {
+                var last = counter.snapshot
+                var seconds = 0
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    if Task.isCancelled { break }
+                    seconds += 1
+                    let now = counter.snapshot
+                    let phase = NIODeadline.now().uptimeNanoseconds < warmupEnd ? " (warm-up)" : ""
+                    report("\(seconds) s: \(now.answers - last.answers) answers/s, \(now.answers) in all, \(now.errors) errors\(phase)")
+                    last = now
+                }
+            }
         }
         var total = ConnectionTally()
         for future in futures { total.merge(try await future.get()) }
+        reporter?.cancel()
         let window = total.lastMeasuredAnswer > total.firstMeasuredSend ? total.lastMeasuredAnswer - total.firstMeasuredSend : 0
         // The configured window is the honest denominator when the run was time-bound.
         let measured = settings.duration.map { max($0, window) } ?? window
