@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "shortlinks", targets: ["shortlinks"]),
+        .executable(name: "loadtest", targets: ["loadtest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -141,6 +143,30 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The load-test harness (loadtest/): scenarios, open/closed-loop drivers, a small
+        // HTTP/1.1 client over NIO, HdrHistogram results, click verification in Postgres.
+        .target(
+            name: "LoadTestKit",
+            dependencies: [
+                "LibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "loadtest/Sources/LoadTestKit",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "loadtest",
+            dependencies: [
+                "LoadTestKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtest/Sources/loadtest",
+            swiftSettings: strict
+        ),
+
         // Test support: the throwaway Postgres cluster and fixtures.
         .target(
             name: "ShortLinkTesting",
@@ -215,6 +241,18 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoadTestTests",
+            dependencies: [
+                "LoadTestKit", "ShortLinkApp", "ShortLinkTesting", "LibPQ", "ShortLinkCore", "RedirectServer", "AdminAPI", "Storage",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "loadtest/Tests/LoadTestTests",
             swiftSettings: strict
         ),
     ]

@@ -1,0 +1,79 @@
+import AdminAPI
+import Foundation
+import Logging
+import RedirectServer
+import ServiceLifecycle
+import ShortLinkApp
+import ShortLinkCore
+import ShortLinkTesting
+import Storage
+
+/// `serve --role all` (edge, click pipeline, admin API) in this process on port 0, over a
+/// test database, trusting 127.0.0.1 as a proxy (the mixed scenario's X-Forwarded-For), with
+/// an admin token for the harness.
+final class ServiceUnderLoad: Sendable {
+    let db: TestDatabase
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    let edgePort: Int
+    let adminPort: Int
+    let token: String
+
+    init() async throws {
+        let db = try await TestPostgres.database()
+        self.db = db
+        let edge = EdgeConfiguration(host: "127.0.0.1", port: 0, eventLoops: 1, trustedProxies: [CIDR("127.0.0.1/32")!])
+        let spool = NSTemporaryDirectory() + "loadtest-spool-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        let configuration = AppConfiguration(
+            database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory, edge: edge,
+            clicks: ClickSettings(spoolDirectory: spool, journalSegmentBytes: 1 << 20, geoIPDatabase: TestGeoIP.cityDatabasePath, geoIPEnabled: true),
+            admin: AdminConfiguration(host: "127.0.0.1", port: 0, publicBaseURL: "https://sho.rt"))
+        let assembly = try ServiceAssembly.build(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
+        let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
+        self.group = group
+        task = Task { try await group.run() }
+        edgePort = try await assembly.edge!.waitUntilListening(timeout: .seconds(30))
+        adminPort = try await assembly.admin!.waitUntilListening(timeout: .seconds(30))
+        let user = try await UserRepository(pool: db.pool).create(email: "loadtest@macondo.example", name: "Load Test")
+        let secret = APITokenSecret.generate()
+        _ = try await TokenRepository(pool: db.pool).create(userID: user.id, name: "loadtest", digest: secret.digest, prefix: secret.prefix)
+        token = secret.token
+    }
+
+    /// The harness's flags for this service.
+    var targetArguments: [String] {
+        ["--base-url", "http://127.0.0.1:\(edgePort)", "--admin-url", "http://127.0.0.1:\(adminPort)", "--database-url", db.url]
+    }
+
+    /// Runs `body` with a started service, and stops it afterwards whatever happens.
+    static func with(_ body: (ServiceUnderLoad) async throws -> Void) async throws {
+        let service = try await ServiceUnderLoad()
+        do {
+            try await body(service)
+        } catch {
+            await service.stop()
+            throw error
+        }
+        await service.stop()
+    }
+
+    /// Graceful shutdown, then the database goes.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+        await db.drop()
+    }
+}
+
+/// The debug build of `loadtest`, next to `shortlinks`.
+enum LoadTestBinary {
+    static var url: URL { ChildProcess.shortlinksExecutable.deletingLastPathComponent().appendingPathComponent("loadtest") }
+
+    /// Runs it with the admin token in the environment (on a thread-pool thread).
+    static func run(_ arguments: [String], token: String) async throws -> ChildProcess.Result {
+        try await ChildProcess.run(url, arguments, environment: ["SHORTLINKS_ADMIN_TOKEN": token])
+    }
+
+    static func temporaryReport() -> String { NSTemporaryDirectory() + "loadtest-report-\(UUID().uuidString).json" }
+}
