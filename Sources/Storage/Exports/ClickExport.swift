@@ -68,7 +68,7 @@ public enum ClickExport {
             COPY (
                 SELECT c.id, to_char(c."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "timestamp",
                        c.link_id, l.short_code, CASE WHEN c.is_bot THEN 'true' ELSE 'false' END AS is_bot, c.bot_reason, c.country, c.city,
-                       c.device, c.browser, c.os, c.referrer, host(c.ip_address) AS ip_address, c.user_agent
+                       c.device, c.browser, c.os, c.referrer, c.ip_address, c.user_agent
                 FROM clicks c JOIN links l ON l.id = c.link_id
                 \(whereClause)
                 ORDER BY c."timestamp"

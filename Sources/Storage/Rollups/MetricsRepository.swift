@@ -239,35 +239,73 @@ public struct MetricsRepository: Sendable {
                 ORDER BY t.counted DESC, l.id
                 """
         }
-        // Over a range holding whole months, rank from monthly counts first: a link's
-        // months inside the range are a lower bound of its count, the months the range
-        // touches an upper bound. Only links whose upper bound reaches the N-th largest
-        // lower bound can be in the top N; those are counted exactly from their days.
+        // Over a range holding whole months, rank from monthly counts first. A link's
+        // count over the range is at least its count in the whole months inside it, and at
+        // most its count in the months the range touches. Only links whose upper bound
+        // reaches the N-th largest lower bound can be in the top N; those are counted
+        // exactly from their days.
         let monthCount = "CASE WHEN $3 THEN x.clicks ELSE x.clicks - x.bot_clicks END"
-        let first = "(DATE '1970-01-01' + $1::integer)"
-        let last = "(DATE '1970-01-01' + $2::integer)"
-        return """
-            WITH months AS (
-                SELECT x.link_id, sum(\(monthCount)) AS upper,
-                       coalesce(sum(\(monthCount)) FILTER (
-                           WHERE x.month >= CASE WHEN extract(day FROM \(first)) = 1 THEN \(first)
-                                                 ELSE (date_trunc('month', \(first)) + interval '1 month')::date END
-                             AND x.month < date_trunc('month', \(last) + 1)::date), 0) AS lower
-                FROM link_rollups_monthly x \(members)
-                WHERE x.month >= date_trunc('month', \(first))::date AND x.month <= \(last)
-                GROUP BY x.link_id
-            ), threshold AS (
-                SELECT coalesce((SELECT lower FROM months ORDER BY lower DESC LIMIT 1 OFFSET $4 - 1), 0) AS floor
+        let bounds = """
+            bounds AS (
+                SELECT date_trunc('month', f)::date AS first_month, l AS last_day,
+                       CASE WHEN extract(day FROM f) = 1 THEN f
+                            ELSE (date_trunc('month', f) + interval '1 month')::date END AS full_from,
+                       date_trunc('month', l + 1)::date AS full_to
+                FROM (SELECT DATE '1970-01-01' + $1::integer AS f, DATE '1970-01-01' + $2::integer AS l) AS p
             )
+            """
+        let exact = """
             SELECT l.id, l.short_code, t.counted
-            FROM months c CROSS JOIN threshold
+            FROM candidates c
             JOIN links l ON l.id = c.link_id
             CROSS JOIN LATERAL (
                 SELECT \(counted("d")) AS counted FROM link_rollups_daily d WHERE d.link_id = c.link_id AND \(days("d"))
             ) t
-            WHERE c.upper >= threshold.floor AND c.upper > 0 AND t.counted > 0
+            WHERE t.counted > 0
             ORDER BY t.counted DESC, l.id
             LIMIT $4
+            """
+        guard scope == .organisation else {
+            // A group: every member's months.
+            return """
+                WITH \(bounds), months AS (
+                    SELECT x.link_id, sum(\(monthCount)) AS upper,
+                           coalesce(sum(\(monthCount)) FILTER (WHERE x.month >= b.full_from AND x.month < b.full_to), 0) AS lower
+                    FROM bounds b JOIN link_rollups_monthly x ON x.month >= b.first_month AND x.month <= b.last_day
+                    \(members)
+                    GROUP BY x.link_id
+                ), threshold AS (
+                    SELECT coalesce((SELECT lower FROM months ORDER BY lower DESC LIMIT 1 OFFSET $4 - 1), 0) AS floor
+                ), candidates AS (
+                    SELECT m.link_id FROM months m, threshold WHERE m.upper >= threshold.floor AND m.upper > 0
+                )
+                \(exact)
+                """
+        }
+        // The organisation: rather than every link's months, a looser threshold from the
+        // index. In each whole month, the N links with the most clicks all have a lower
+        // bound of at least the smallest of their counts, so the largest such value over
+        // the whole months is at most the N-th largest lower bound. A link reaching it over
+        // the k months the range touches has at least 1/k of it in one of them.
+        return """
+            WITH \(bounds), floors AS (
+                SELECT (SELECT min(z.counted) FROM (
+                            SELECT \(monthCount) AS counted FROM link_rollups_monthly x
+                            WHERE x.month = f.month ORDER BY x.clicks DESC LIMIT $4) z
+                        HAVING count(*) = $4) AS floor
+                FROM bounds b,
+                     generate_series(b.full_from, b.full_to - 1, interval '1 month') AS f(month)
+            ), touched AS (
+                SELECT m::date AS month
+                FROM bounds b, generate_series(b.first_month, b.last_day, interval '1 month') AS m
+            ), threshold AS (
+                SELECT coalesce((SELECT max(floor) FROM floors), 0) AS floor, (SELECT count(*) FROM touched) AS months
+            ), candidates AS (
+                SELECT DISTINCT x.link_id
+                FROM touched t CROSS JOIN threshold h
+                JOIN link_rollups_monthly x ON x.month = t.month AND x.clicks >= (h.floor + h.months - 1) / h.months
+            )
+            \(exact)
             """
     }
 }
