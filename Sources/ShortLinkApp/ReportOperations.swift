@@ -120,7 +120,7 @@ public struct ReportOperations: Sendable {
         var rows = CSVRowCounter()
         var bytes = 0
         var lastReport = Timestamp.now()
-        for try await chunk in pool.copyOut(statement) {
+        for try await chunk in pool.copyOut(statement, chunkSize: 256 * 1024) {
             try Self.writeAll(chunk, to: descriptor, path: path ?? "stdout")
             bytes += chunk.count
             rows.count(chunk)

@@ -5,7 +5,7 @@ import ShortLinkCore
 import Storage
 
 /// `GET /api/v1/exports/clicks.csv` and `GET /api/v1/exports/summary.csv`: CSV streamed
-/// from `COPY … TO STDOUT` in 64 KiB chunks, read from Postgres only as fast as the client
+/// from `COPY … TO STDOUT` in 256 KiB chunks, read from Postgres only as fast as the client
 /// takes them (flat memory at any size).
 ///
 /// Filters: `link` (id or short code), `campaign` (id), `client` (id or name), `tag` (id or
@@ -73,7 +73,7 @@ struct ExportRoutes {
             headers[.contentDisposition] = "attachment; filename=\"\(name)\""
             headers[.cacheControl] = "no-store"
             let body = ResponseBody { writer in
-                for try await chunk in pool.copyOut(statement) {
+                for try await chunk in pool.copyOut(statement, chunkSize: 256 * 1024) {
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
                 try await writer.finish(nil)

@@ -33,10 +33,14 @@ public struct MetricsRepository: Sendable {
     /// - Parameter query: scope, range, interval, zone, bots, top size.
     public func report(_ query: MetricsQuery) async throws -> MetricsReport {
         try await pool.transaction { connection in
-            // Sketch aggregates hold large states: sorting beats hashing them, and JIT
-            // compilation costs more than these small queries take.
+            // Sketch aggregates hold large states: sorting beats hashing them. JIT
+            // compilation and starting parallel workers cost more than these small
+            // queries take.
             try connection.executeScript(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL enable_hashagg = off; SET LOCAL jit = off")
+                """
+                SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+                SET LOCAL enable_hashagg = off; SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0
+                """)
             return try Self.report(query, on: connection)
         }
     }
