@@ -23,39 +23,13 @@ struct ExportRoutes {
         let pool = api.pool
 
         @Sendable func filter(_ request: Request) async throws -> ClickExportFilter {
-            var errors: [FieldError] = []
-            var values: [String: String] = [:]
-            for (name, value) in RouteSupport.query(request) {
-                if !Self.known.contains(name) {
-                    errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a known query parameter"))
-                }
-                values[name] = value
-            }
-            func time(_ name: String) -> Timestamp? {
-                guard let text = values[name] else { return nil }
-                guard let time = ISO8601.parse(text) else {
-                    errors.append(FieldError(field: name, code: "format", message: "must be an RFC 3339 time or a date (2026-11-22)"))
-                    return nil
-                }
-                return time
-            }
-            var result = ClickExportFilter(from: time("from"), to: time("to"))
-            if let from = result.from, let to = result.to, from >= to {
-                errors.append(FieldError(field: "from", code: "range", message: "must be before to"))
-            }
-            if let text = values["includeBots"] {
-                switch text {
-                case "true", "1": result.includeBots = true
-                case "false", "0": result.includeBots = false
-                default: errors.append(FieldError(field: "includeBots", code: "format", message: "must be true or false"))
-                }
-            }
-            if let text = values["campaign"], EntityID(text) == nil {
-                errors.append(FieldError(field: "campaign", code: "format", message: "must be a UUID"))
-            }
-            guard errors.isEmpty else {
-                throw APIError(.invalidRequest, "invalid query parameter(s): " + errors.map(\.field).joined(separator: ", "), errors: errors)
-            }
+            var query = QueryReader(RouteSupport.query(request), known: Self.known)
+            var result = ClickExportFilter(from: query.time("from"), to: query.time("to"))
+            if let from = result.from, let to = result.to, from >= to { query.fail("from", "range", "must be before to") }
+            result.includeBots = query.bool("includeBots") ?? false
+            _ = query.id("campaign")
+            try query.finish()
+            let values = query.values
             do {
                 if let text = values["link"] { result.linkID = try await resolver.link(text) }
                 if let text = values["campaign"] { result.campaignID = try await resolver.campaign(text) }

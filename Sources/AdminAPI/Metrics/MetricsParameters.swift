@@ -15,67 +15,42 @@ struct MetricsParameters {
     var query: MetricsQuery
 
     init(_ parameters: [(String, String)], scope: MetricsScope, now: Timestamp = .now()) throws(APIError) {
-        var errors: [FieldError] = []
-        var values: [String: String] = [:]
-        for (name, value) in parameters {
-            if !Self.known.contains(name) {
-                errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a known query parameter"))
-            }
-            values[name] = value
-        }
-        func time(_ name: String) -> Timestamp? {
-            guard let text = values[name] else { return nil }
-            guard let time = ISO8601.parse(text) else {
-                errors.append(FieldError(field: name, code: "format", message: "must be an RFC 3339 time or a date (2026-11-22)"))
-                return nil
-            }
-            return time
-        }
-        let parsedFrom = time("from")
-        let parsedTo = time("to")
+        var reader = QueryReader(parameters, known: Self.known)
+        let parsedFrom = reader.time("from")
+        let parsedTo = reader.time("to")
         let to = parsedTo ?? (parsedFrom.map { min(now, $0.adding(seconds: Self.defaultSpanSeconds)) } ?? now)
         let from = parsedFrom ?? to.adding(seconds: -Self.defaultSpanSeconds)
-        if values["from"] != nil || values["to"] != nil, errors.isEmpty, from >= to {
-            errors.append(FieldError(field: "from", code: "range", message: "must be before to"))
+        if reader.values["from"] != nil || reader.values["to"] != nil, reader.errors.isEmpty, from >= to {
+            reader.fail("from", "range", "must be before to")
         }
         var interval = MetricsInterval.day
-        if let text = values["interval"] {
+        if let text = reader.values["interval"] {
             if let parsed = MetricsInterval(rawValue: text) {
                 interval = parsed
             } else {
-                errors.append(FieldError(field: "interval", code: "format",
-                    message: "must be one of " + MetricsInterval.allCases.map(\.rawValue).joined(separator: ", ")))
+                reader.fail("interval", "format", "must be one of " + MetricsInterval.allCases.map(\.rawValue).joined(separator: ", "))
             }
         }
-        let zone = values["tz"] ?? "UTC"
-        if values["tz"] != nil, !Self.isTimeZone(zone) {
-            errors.append(FieldError(field: "tz", code: "unknown_time_zone", message: "must be an IANA time zone such as Europe/Berlin"))
+        let zone = reader.values["tz"] ?? "UTC"
+        if reader.values["tz"] != nil, !Self.isTimeZone(zone) {
+            reader.fail("tz", "unknown_time_zone", "must be an IANA time zone such as Europe/Berlin")
         }
-        var includeBots = false
-        if let text = values["includeBots"] {
-            switch text {
-            case "true", "1": includeBots = true
-            case "false", "0": includeBots = false
-            default: errors.append(FieldError(field: "includeBots", code: "format", message: "must be true or false"))
-            }
-        }
+        let includeBots = reader.bool("includeBots") ?? false
         var top = 10
-        if let text = values["top"] {
+        if let text = reader.values["top"] {
             if let parsed = Int(text), (1...Self.maximumTop).contains(parsed) {
                 top = parsed
             } else {
-                errors.append(FieldError(field: "top", code: "range", message: "must be an integer from 1 to \(Self.maximumTop)"))
+                reader.fail("top", "range", "must be an integer from 1 to \(Self.maximumTop)")
             }
         }
         let query = MetricsQuery(
             scope: scope, from: from, to: to, interval: interval, timeZone: zone, includeBots: includeBots, top: top)
-        if errors.isEmpty, query.bucketEstimate > Int64(MetricsQuery.maximumBuckets) {
-            errors.append(FieldError(field: "interval", code: "too_many_buckets",
-                message: "gives more than \(MetricsQuery.maximumBuckets) buckets for this range; use a longer interval"))
+        if reader.errors.isEmpty, query.bucketEstimate > Int64(MetricsQuery.maximumBuckets) {
+            reader.fail("interval", "too_many_buckets",
+                "gives more than \(MetricsQuery.maximumBuckets) buckets for this range; use a longer interval")
         }
-        guard errors.isEmpty else {
-            throw APIError(.invalidRequest, "invalid query parameter(s): " + errors.map(\.field).joined(separator: ", "), errors: errors)
-        }
+        try reader.finish()
         self.query = query
     }
 
