@@ -1,5 +1,6 @@
 /// A small, fast, seedable generator: every connection has its own, so runs repeat exactly
-/// for a seed and no lock is shared on the request path.
+/// for a seed and no lock is shared on the request path. The same algorithm as
+/// ShortLinkCore's: DESIGN keeps the harness to NIO, Histogram and LibPQ, so it has its own.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
