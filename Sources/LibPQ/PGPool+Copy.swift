@@ -34,8 +34,13 @@ extension PGPool {
     ///   - sql: a fixed `COPY (query) TO STDOUT` statement.
     ///   - chunkSize: bytes per chunk; default 64 KiB.
     ///   - bufferedChunks: chunks held ahead of the consumer; default 4.
-    public func copyOut(_ sql: String, chunkSize: Int = 64 * 1024, bufferedChunks: Int = 4) -> PGCopyOutStream {
-        PGCopyOutStream(pool: self, sql: sql, chunkSize: chunkSize, capacity: bufferedChunks)
+    ///   - rows: appends each row (with its newline) to the chunk being filled; default
+    ///     as it is. It runs on the pool's thread, one row at a time, in order.
+    public func copyOut(
+        _ sql: String, chunkSize: Int = 64 * 1024, bufferedChunks: Int = 4,
+        rows: (@Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Void)? = nil
+    ) -> PGCopyOutStream {
+        PGCopyOutStream(pool: self, sql: sql, chunkSize: chunkSize, capacity: bufferedChunks, rows: rows)
     }
 }
 
@@ -82,10 +87,11 @@ public struct PGCopyOutStream: AsyncSequence, Sendable {
     let sql: String
     let chunkSize: Int
     let capacity: Int
+    let rows: (@Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Void)?
 
     public func makeAsyncIterator() -> Iterator {
         let bridge = CopyOutBridge(capacity: capacity)
-        return Iterator(bridge: bridge, token: ConsumerToken(bridge: bridge), pool: pool, sql: sql, chunkSize: chunkSize)
+        return Iterator(bridge: bridge, token: ConsumerToken(bridge: bridge), pool: pool, sql: sql, chunkSize: chunkSize, rows: rows)
     }
 
     /// Iterates the chunks; stops the COPY when it is dropped early.
@@ -95,10 +101,11 @@ public struct PGCopyOutStream: AsyncSequence, Sendable {
         let pool: PGPool
         let sql: String
         let chunkSize: Int
+        let rows: (@Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Void)?
 
         public mutating func next() async throws -> [UInt8]? {
             if bridge.markStarted() {
-                let bridge = bridge, sql = sql, chunkSize = chunkSize, pool = pool
+                let bridge = bridge, sql = sql, chunkSize = chunkSize, pool = pool, rows = rows
                 Task {
                     do {
                         _ = try await pool.withConnection { connection in
@@ -106,7 +113,7 @@ public struct PGCopyOutStream: AsyncSequence, Sendable {
                             chunk.reserveCapacity(chunkSize + 1024)
                             var open = true
                             _ = try connection.copyOut(sql) { line in
-                                chunk.append(contentsOf: line)
+                                if let rows { rows(line, &chunk) } else { chunk.append(contentsOf: line) }
                                 if chunk.count >= chunkSize {
                                     open = bridge.send(chunk)
                                     chunk.removeAll(keepingCapacity: true)

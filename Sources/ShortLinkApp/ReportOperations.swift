@@ -116,11 +116,24 @@ public struct ReportOperations: Sendable {
             descriptor = 1
         }
         defer { if path != nil { close(descriptor) } }
-        let statement = report == .clicks ? ClickExport.clicksStatement(filter) : ClickExport.summaryStatement(filter)
         var rows = CSVRowCounter()
         var bytes = 0
+        let chunks: PGCopyOutStream
+        if report == .clicks {
+            // The short code is added while streaming (see ClickExport.clicksStatement).
+            let codes = try await ClickExportResolver(pool: pool).shortCodes(filter)
+            let header = ClickExport.ShortCodes.header
+            try Self.writeAll(header, to: descriptor, path: path ?? "stdout")
+            rows.count(header)
+            bytes += header.count
+            chunks = pool.copyOut(ClickExport.clicksStatement(filter), chunkSize: 256 * 1024) { row, output in
+                codes.insert(row, into: &output)
+            }
+        } else {
+            chunks = pool.copyOut(ClickExport.summaryStatement(filter), chunkSize: 256 * 1024)
+        }
         var lastReport = Timestamp.now()
-        for try await chunk in pool.copyOut(statement, chunkSize: 256 * 1024) {
+        for try await chunk in chunks {
             try Self.writeAll(chunk, to: descriptor, path: path ?? "stdout")
             bytes += chunk.count
             rows.count(chunk)

@@ -91,3 +91,36 @@ import Testing
         #expect(!query("2025-12-15", "2026-01-31").spansAWholeMonth)
     }
 }
+
+/// The clicks report's short code, spliced in while streaming.
+@Suite struct ShortCodeSpliceTests {
+    @Test func theCodeGoesAfterTheLinkId_andAnUnknownLinkGetsAnEmptyField() {
+        let known = EntityID.random()
+        let codes = ClickExport.ShortCodes([(known, "spring-sale")])
+        let id = EntityID.random().description
+        let time = "2026-11-22T10:04:05.123456Z"
+        func splice(_ row: String) -> String {
+            var output: [UInt8] = []
+            Array(row.utf8).withUnsafeBytes { codes.insert($0, into: &output) }
+            return String(decoding: output, as: UTF8.self)
+        }
+        #expect(splice("\(id),\(time),\(known),false,,DE\n") == "\(id),\(time),\(known),spring-sale,false,,DE\n")
+        let stranger = EntityID.random()
+        #expect(splice("\(id),\(time),\(stranger),true,library:curl\n") == "\(id),\(time),\(stranger),,true,library:curl\n")
+        #expect(splice("short,row\n") == "short,row\n")
+        #expect(String(decoding: ClickExport.ShortCodes.header, as: UTF8.self) == ClickExport.clickColumns.joined(separator: ",") + "\n")
+    }
+}
+
+extension ShortCodeSpliceTests {
+    @Test func uuidTextIsReadLikeEntityID() {
+        for _ in 0..<100 {
+            let id = EntityID.random()
+            let parsed = Array(id.description.utf8).withUnsafeBytes { ClickExport.ShortCodes.id($0) }
+            #expect(parsed == id)
+        }
+        for bad in ["", "not-a-uuid", "0123456789abcdef0123456789abcdef0123", "01234567-89ab-cdef-0123-456789ABCDEF"] {
+            #expect(Array(bad.utf8).withUnsafeBytes { ClickExport.ShortCodes.id($0) } == nil, "\(bad)")
+        }
+    }
+}

@@ -41,13 +41,17 @@ struct ExportRoutes {
             return result
         }
 
-        @Sendable func csv(_ statement: String, name: String) -> Response {
+        @Sendable func csv(
+            _ statement: String, name: String, header: [UInt8]? = nil,
+            rows: (@Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Void)? = nil
+        ) -> Response {
             var headers = HTTPFields()
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.contentDisposition] = "attachment; filename=\"\(name)\""
             headers[.cacheControl] = "no-store"
             let body = ResponseBody { writer in
-                for try await chunk in pool.copyOut(statement, chunkSize: 256 * 1024) {
+                if let header { try await writer.write(ByteBuffer(bytes: header)) }
+                for try await chunk in pool.copyOut(statement, chunkSize: 256 * 1024, rows: rows) {
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
                 try await writer.finish(nil)
@@ -56,7 +60,11 @@ struct ExportRoutes {
         }
 
         router.get("/api/v1/exports/clicks.csv") { request, _ in
-            csv(ClickExport.clicksStatement(try await filter(request)), name: "clicks.csv")
+            let filter = try await filter(request)
+            let codes = try await resolver.shortCodes(filter)
+            return csv(
+                ClickExport.clicksStatement(filter), name: "clicks.csv", header: ClickExport.ShortCodes.header,
+                rows: { row, output in codes.insert(row, into: &output) })
         }
         router.get("/api/v1/exports/summary.csv") { request, _ in
             csv(ClickExport.summaryStatement(try await filter(request)), name: "summary.csv")

@@ -50,30 +50,102 @@ public enum ClickExport {
         "day", "link_id", "short_code", "clicks", "human_clicks", "bot_clicks", "unique_visitors", "top_country",
     ]
 
-    /// `COPY (…) TO STDOUT` for the clicks report (CSV, header row, RFC 4180 quoting).
+    /// The links a filter can match: `SELECT id, short_code …`, for ``ShortCodes``.
+    /// - Parameter filter: which clicks (only its link conditions matter).
+    public static func linksStatement(_ filter: ClickExportFilter) -> String {
+        "SELECT l.id, l.short_code FROM links l WHERE " + linkConditions(filter, column: "l.id").joined(separator: " AND ")
+    }
+
+    static func linkConditions(_ filter: ClickExportFilter, column: String) -> [String] {
+        var conditions = ["true"]
+        if let id = filter.linkID { conditions.append("\(column) = '\(id)'") }
+        if let id = filter.campaignID { conditions.append("\(column) IN (SELECT id FROM links WHERE campaign_id = '\(id)')") }
+        if let id = filter.clientID { conditions.append("\(column) IN (SELECT id FROM links WHERE client_id = '\(id)')") }
+        if let id = filter.tagID { conditions.append("\(column) IN (SELECT link_id FROM link_tags WHERE tag_id = '\(id)')") }
+        return conditions
+    }
+
+    /// `COPY (…) TO STDOUT` for the clicks report (CSV, header row, RFC 4180 quoting),
+    /// without the short code: joining every click to its link costs Postgres more than
+    /// the rest of the row, so ``ShortCodes/insert(_:into:)`` adds it while streaming.
     /// - Parameter filter: which clicks.
     public static func clicksStatement(_ filter: ClickExportFilter) -> String {
-        var conditions: [String] = []
-        if let id = filter.linkID { conditions.append("c.link_id = '\(id)'") }
-        if let id = filter.campaignID { conditions.append("l.campaign_id = '\(id)'") }
-        if let id = filter.clientID { conditions.append("l.client_id = '\(id)'") }
-        if let id = filter.tagID {
-            conditions.append("EXISTS (SELECT 1 FROM link_tags lt WHERE lt.link_id = c.link_id AND lt.tag_id = '\(id)')")
-        }
+        var conditions = linkConditions(filter, column: "c.link_id")
         if let from = filter.from { conditions.append("c.\"timestamp\" >= '\(from.iso8601)'") }
         if let to = filter.to { conditions.append("c.\"timestamp\" < '\(to.iso8601)'") }
         if !filter.includeBots { conditions.append("NOT c.is_bot") }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return """
             COPY (
                 SELECT c.id, to_char(c."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "timestamp",
-                       c.link_id, l.short_code, CASE WHEN c.is_bot THEN 'true' ELSE 'false' END AS is_bot, c.bot_reason, c.country, c.city,
+                       c.link_id, CASE WHEN c.is_bot THEN 'true' ELSE 'false' END AS is_bot, c.bot_reason, c.country, c.city,
                        c.device, c.browser, c.os, c.referrer, c.ip_address, c.user_agent
-                FROM clicks c JOIN links l ON l.id = c.link_id
-                \(whereClause)
+                FROM clicks c
+                WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY c."timestamp"
-            ) TO STDOUT WITH (FORMAT csv, HEADER true)
+            ) TO STDOUT WITH (FORMAT csv, HEADER false)
             """
+    }
+
+    /// Short codes by link id, spliced into the clicks report's rows as they stream.
+    public struct ShortCodes: Sendable {
+        let codes: [EntityID: [UInt8]]
+
+        /// - Parameter links: (id, short code) of the links the export can meet.
+        public init(_ links: [(EntityID, String)]) {
+            var codes: [EntityID: [UInt8]] = [:]
+            codes.reserveCapacity(links.count)
+            for (id, code) in links { codes[id] = Array(code.utf8) }
+            self.codes = codes
+        }
+
+        /// The id in a canonical UUID text (lower-case hex, dashes at 8, 13, 18, 23), read
+        /// without building a string: this runs once per exported row.
+        static func id(_ text: UnsafeRawBufferPointer) -> EntityID? {
+            guard text.count == 36 else { return nil }
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            var digits = 0
+            for index in 0..<36 {
+                let byte = text[index]
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                let value: UInt64
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt64(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = UInt64(byte - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+                if digits < 16 { high = high << 4 | value } else { low = low << 4 | value }
+                digits += 1
+            }
+            return EntityID(high: high, low: low)
+        }
+
+        /// The header row of the report.
+        public static var header: [UInt8] { Array((ClickExport.clickColumns.joined(separator: ",") + "\n").utf8) }
+
+        // A row starts with the click id (36 bytes), its time (27: the to_char format
+        // above) and the link id (36), each unquoted and followed by a comma.
+        static let linkRange = 65..<101
+
+        /// Appends `row` with the link's short code after the link id. A code is
+        /// `[A-Za-z0-9_-]`, so it never needs quotes; a link the map does not know (created
+        /// after the export began) gets an empty field.
+        public func insert(_ row: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+            guard row.count > Self.linkRange.upperBound, row[Self.linkRange.upperBound] == UInt8(ascii: ",") else {
+                output.append(contentsOf: row)
+                return
+            }
+            let split = Self.linkRange.upperBound
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: row[..<split]))
+            output.append(UInt8(ascii: ","))
+            if let id = Self.id(UnsafeRawBufferPointer(rebasing: row[Self.linkRange])), let code = codes[id] {
+                output.append(contentsOf: code)
+            }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: row[split...]))
+        }
     }
 
     /// `COPY (…) TO STDOUT` for the per-link, per-day summary, read from the rollups (so
@@ -135,6 +207,14 @@ public struct ClickExportResolver: Sendable {
     /// Creates the resolver.
     /// - Parameter pool: the database.
     public init(pool: PGPool) { self.pool = pool }
+
+    /// The short codes of every link the filter can match.
+    public func shortCodes(_ filter: ClickExportFilter) async throws -> ClickExport.ShortCodes {
+        ClickExport.ShortCodes(
+            try await pool.query(ClickExport.linksStatement(filter)).map { row in
+                (try row.id("id"), try row.decode("short_code", as: String.self))
+            })
+    }
 
     /// A link by id or short code.
     public func link(_ text: String) async throws -> EntityID {
