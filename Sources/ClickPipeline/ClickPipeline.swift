@@ -119,7 +119,7 @@ public final class ClickPipeline: ClickSink, Service {
             }
             let events = decode(group)
             let outcome = await writer.write(
-                events, initialMode: .direct, hashers: &hashers, random: &random,
+                events, hashers: &hashers, random: &random,
                 deadline: drainDeadline)
             switch outcome {
             case .stored(let result):
@@ -194,7 +194,7 @@ public final class ClickPipeline: ClickSink, Service {
             while offset < events.count {
                 let chunk = Array(events[offset..<min(events.count, offset + configuration.maxClicksPerWrite)])
                 let outcome = await writer.write(
-                    chunk, initialMode: .idempotent, hashers: &hashers, random: &random,
+                    chunk, hashers: &hashers, random: &random,
                     deadline: drainDeadline)
                 guard case .stored(let result) = outcome else { return }
                 record(result)

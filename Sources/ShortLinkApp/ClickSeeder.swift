@@ -67,18 +67,12 @@ public struct ClickSeeder: Sendable {
         for day in 0..<plan.days {
             let count = plan.clicks / plan.days + (day < plan.clicks % plan.days ? 1 : 0)
             let from = start + Int64(day) * slice
-            var rows: [UInt8] = []
-            rows.reserveCapacity(count * 200)
             var times = (0..<count).map { _ in from + Int64(random.next() % UInt64(slice)) }
             times.sort()
-            for time in times {
-                Self.appendClick(
-                    time: time, link: linkIDs[zipf.draw(&random)], visitors: max(1, plan.clicks / 4), random: &random, to: &rows)
+            let clicks = times.map { time in
+                Self.click(time: time, link: linkIDs[zipf.draw(&random)], visitors: max(1, plan.clicks / 4), random: &random)
             }
-            let encoded = rows
-            _ = try await pool.transaction { connection in
-                try connection.copyIn("COPY clicks \(Self.clickColumns) FROM STDIN") { try $0.write(encoded) }
-            }
+            _ = try await PostgresClickStore(pool: pool).load(clicks)
             written += count
             let seconds = Double(Timestamp.now().microsecondsSinceEpoch - started.microsecondsSinceEpoch) / 1e6
             progress("day \(day + 1)/\(plan.days): \(written) clicks (\(Int(Double(written) / max(seconds, 0.001))) rows/s)")
@@ -145,9 +139,6 @@ public struct ClickSeeder: Sendable {
         return links
     }
 
-    static let clickColumns =
-        #"(id, link_id, "timestamp", ip_address, user_agent, country, city, is_bot, bot_reason, referrer, device, browser, os, visitor_hash)"#
-
     static let places: [(String, [String])] = [
         ("US", ["New York", "Chicago", "San Francisco"]), ("DE", ["Berlin", "Munich", "Hamburg"]),
         ("GB", ["London", "Manchester", "Leeds"]), ("FR", ["Paris", "Lyon", "Marseille"]),
@@ -180,28 +171,27 @@ public struct ClickSeeder: Sendable {
         ("Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0.0.0", "headless:chrome"),
     ]
 
-    static func appendClick(time: Int64, link: EntityID, visitors: Int, random: inout SplitMix64, to rows: inout [UInt8]) {
+    static func click(time: Int64, link: EntityID, visitors: Int, random: inout SplitMix64) -> StoredClick {
         let id = EntityID.version7(unixMilliseconds: UInt64(time / 1000), using: &random)
         let place = places[Int(random.next() % UInt64(places.count))]
         let known = random.next() % 10 != 0
         let isBot = random.next() % 100 < 12
         let visitor = Int64(bitPattern: (random.next() % UInt64(visitors)) &* 0x9E37_79B9_7F4A_7C15)
-        var fields: [String?] = [
-            id.description, link.description, Timestamp(microsecondsSinceEpoch: time).iso8601,
-            "10.\(random.next() % 256).\(random.next() % 256).0",
-        ]
+        let address = IPAddress(ipv4: 10 << 24 | UInt32(random.next() % 256) << 16 | UInt32(random.next() % 256) << 8)
+        let at = Timestamp(microsecondsSinceEpoch: time)
         if isBot {
             let bot = bots[Int(random.next() % UInt64(bots.count))]
-            fields += [bot.ua, known ? place.0 : nil, nil, "t", bot.reason, nil, "bot", nil, nil]
-        } else {
-            let human = humans[Int(random.next() % UInt64(humans.count))]
-            fields += [
-                human.ua, known ? place.0 : nil, known ? place.1[Int(random.next() % 3)] : nil, "f", nil,
-                referrers[Int(random.next() % UInt64(referrers.count))], human.device, human.browser, human.os,
-            ]
+            return StoredClick(
+                id: id, linkID: link, timestamp: at, ipAddress: address, userAgent: bot.ua, referrer: nil,
+                country: known ? place.0 : nil, city: nil, verdict: .bot(bot.reason), device: "bot", browser: nil, os: nil,
+                visitorHash: visitor)
         }
-        fields.append(String(visitor))
-        PGCopyText.appendRow(fields, to: &rows)
+        let human = humans[Int(random.next() % UInt64(humans.count))]
+        let city = known ? place.1[Int(random.next() % 3)] : nil
+        return StoredClick(
+            id: id, linkID: link, timestamp: at, ipAddress: address, userAgent: human.ua,
+            referrer: referrers[Int(random.next() % UInt64(referrers.count))], country: known ? place.0 : nil, city: city,
+            verdict: .human, device: human.device, browser: human.browser, os: human.os, visitorHash: visitor)
     }
 }
 

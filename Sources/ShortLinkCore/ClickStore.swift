@@ -1,13 +1,3 @@
-/// How a batch of clicks is written.
-public enum ClickWriteMode: Sendable, Hashable {
-    /// `COPY` straight into `clicks`: fastest; fails as a whole on a duplicate id or a
-    /// deleted link.
-    case direct
-    /// Through a staging table with `ON CONFLICT DO NOTHING`, skipping clicks whose link is
-    /// gone: safe to repeat (retries, journal replays).
-    case idempotent
-}
-
 /// What one write stored.
 public struct ClickWriteResult: Sendable, Hashable {
     /// Rows inserted.
@@ -27,12 +17,11 @@ public struct ClickWriteResult: Sendable, Hashable {
 
 /// Where the click pipeline writes.
 public protocol ClickStore: Sendable {
-    /// Writes clicks in one transaction.
-    /// - Parameters:
-    ///   - clicks: enriched clicks.
-    ///   - mode: direct or idempotent.
-    /// - Returns: what was stored.
-    func write(_ clicks: [StoredClick], mode: ClickWriteMode) async throws -> ClickWriteResult
+    /// Writes clicks in one transaction, skipping those already stored and those whose
+    /// link is gone, so it is safe to repeat (retries, journal replays).
+    /// - Parameter clicks: enriched clicks.
+    /// - Returns: what was stored and what was skipped.
+    func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult
 
     /// The secret salt of a UTC day (days since 1970-01-01), created on first use and shared
     /// by every instance writing to the same database.

@@ -10,9 +10,9 @@ public struct PostgresClickStore: ClickStore {
         self.pool = pool
     }
 
-    public func write(_ clicks: [StoredClick], mode: ClickWriteMode) async throws -> ClickWriteResult {
+    public func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
         do {
-            return try await store(clicks, mode: mode)
+            return try await store(clicks)
         } catch let error as PGError {
             throw Self.classify(error)
         }
@@ -31,20 +31,15 @@ public struct PostgresClickStore: ClickStore {
         return ClickStoreError(kind: kind, message: error.description)
     }
 
-    private func store(_ clicks: [StoredClick], mode: ClickWriteMode) async throws -> ClickWriteResult {
+    private func store(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
         guard !clicks.isEmpty else { return ClickWriteResult(inserted: 0) }
-        var rows: [UInt8] = []
-        rows.reserveCapacity(clicks.count * 256)
-        for click in clicks { ClickCopyEncoder.append(click, to: &rows) }
-        let encoded = rows
+        let encoded = Self.encode(clicks)
         let total = clicks.count
-        // Both modes take the same path: the batch is copied into a session-local staging
-        // table, the rows whose link still exists and that are not stored yet go into
-        // clicks, exactly those rows go into click_fresh, and apply_click_rollups()
-        // aggregates them into the rollup tables, all in one transaction. A replay adds
-        // nothing twice, to clicks or to the rollups. `mode` only says what the caller
-        // expects: duplicates and orphans are reported either way.
-        _ = mode
+        // The batch is copied into a session-local staging table, the rows whose link
+        // still exists and that are not stored yet go into clicks, exactly those rows go
+        // into click_fresh, and apply_click_rollups() aggregates them into the rollup
+        // tables, all in one transaction. A replay adds nothing twice, to clicks or to the
+        // rollups.
         return try await pool.transaction { connection in
             try connection.executeScript(Self.createTemporaryTables)
             try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
@@ -58,6 +53,27 @@ public struct PostgresClickStore: ClickStore {
             try connection.executeScript("DELETE FROM click_staging; DELETE FROM click_fresh")
             return ClickWriteResult(inserted: inserted, duplicates: total - inserted - orphaned, orphaned: orphaned)
         }
+    }
+
+    /// Bulk load for synthetic or imported history: `COPY` straight into `clicks`, in one
+    /// transaction, without rollups. Roll the days up afterwards with
+    /// ``RollupMaintenance/rebuild(days:progress:)``. Fails as a whole on a duplicate id or
+    /// an unknown link.
+    /// - Parameter clicks: the clicks.
+    /// - Returns: rows stored.
+    public func load(_ clicks: [StoredClick]) async throws -> Int {
+        let encoded = Self.encode(clicks)
+        return try await pool.transaction { connection in
+            try connection.copyIn("COPY clicks \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
+        }
+    }
+
+    /// The clicks as rows of `COPY … FROM STDIN` in ``ClickCopyEncoder/columns`` order.
+    static func encode(_ clicks: [StoredClick]) -> [UInt8] {
+        var rows: [UInt8] = []
+        rows.reserveCapacity(clicks.count * 256)
+        for click in clicks { ClickCopyEncoder.append(click, to: &rows) }
+        return rows
     }
 
     public func visitorSalt(day: Int64) async throws -> [UInt8] {

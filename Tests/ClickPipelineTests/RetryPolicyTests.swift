@@ -21,29 +21,32 @@ import Testing
         }
     }
 
-    @Test func conflictOnDirectWrite_retriesIdempotentlyAtOnce() {
+    @Test func firstConflict_retriesAtOnce_laterOnesBackOff() {
         var random = SystemRandomNumberGenerator()
-        var policy = WriteRetryPolicy(initialMode: .direct, schedule: schedule)
-        #expect(policy.failed(.conflict, using: &random) == .retry(mode: .idempotent, delay: .zero))
-        #expect(policy.mode == .idempotent)
+        var policy = WriteRetryPolicy(schedule: schedule)
+        #expect(policy.failed(.conflict, using: &random) == .retry(delay: .zero))
+        guard case .retry(let delay) = policy.failed(.conflict, using: &random) else {
+            Issue.record("a second conflict is retried after a delay")
+            return
+        }
+        #expect(delay > .zero)
     }
 
     @Test func unavailable_backsOffAndNeverSplits() {
         var random = SystemRandomNumberGenerator()
-        var policy = WriteRetryPolicy(initialMode: .direct, schedule: schedule)
+        var policy = WriteRetryPolicy(schedule: schedule)
         for _ in 0..<50 {
-            guard case .retry(let mode, let delay) = policy.failed(.unavailable, using: &random) else {
+            guard case .retry(let delay) = policy.failed(.unavailable, using: &random) else {
                 Issue.record("an unreachable database must only ever be retried")
                 return
             }
-            #expect(mode == .idempotent)
             #expect(delay > .zero)
         }
     }
 
     @Test func repeatedRefusals_switchToOneByOne() {
         var random = SystemRandomNumberGenerator()
-        var policy = WriteRetryPolicy(initialMode: .idempotent, schedule: schedule, refusalsBeforeSplit: 3)
+        var policy = WriteRetryPolicy(schedule: schedule, refusalsBeforeSplit: 3)
         if case .writeOneByOne = policy.failed(.invalidData, using: &random) { Issue.record("too early") }
         if case .writeOneByOne = policy.failed(.invalidData, using: &random) { Issue.record("too early") }
         #expect(policy.failed(.invalidData, using: &random) == .writeOneByOne)

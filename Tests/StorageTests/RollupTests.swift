@@ -125,9 +125,9 @@ import Testing
             batches.append(Array(clicks[index..<min(index + size, clicks.count)]))
             index += size
         }
-        for batch in batches { _ = try await world.store.write(batch, mode: .direct) }
+        for batch in batches { _ = try await world.store.write(batch) }
         // A replay of a batch that is already stored adds nothing, to clicks or rollups.
-        let replay = try await world.store.write(batches[batches.count / 2], mode: .idempotent)
+        let replay = try await world.store.write(batches[batches.count / 2])
         #expect(replay.inserted == 0)
         #expect(replay.duplicates == batches[batches.count / 2].count)
         return clicks
@@ -246,7 +246,7 @@ import Testing
             let time = start.adding(seconds: Int64(random.int(in: 0...(82 * 86_400 - 1))))
             clicks.append(Self.click(link.id, at: time, random: &random))
         }
-        _ = try await world.store.write(clicks, mode: .direct)
+        _ = try await world.store.write(clicks)
         for (fromText, toText, top) in [
             ("2026-05-25T05:00:00Z", "2026-08-03T00:00:00Z", 2), ("2026-05-20", "2026-08-11", 3), ("2026-06-01", "2026-07-01", 1),
             ("2026-06-03", "2026-06-20", 6), ("2026-05-31T23:00:00Z", "2026-08-01", 4),
@@ -287,7 +287,7 @@ import Testing
                 click.verdict = .human
                 return click
             }
-            _ = try await world.store.write(clicks, mode: .direct)
+            _ = try await world.store.write(clicks)
         }
         let spring = try await world.metrics.report(
             MetricsQuery(
@@ -331,7 +331,7 @@ import Testing
         defer { Task { await world.fixture.db.drop() } }
         var random = SplitMix64(seed: 8)
         let day2 = Self.june.adding(seconds: 86_400 + 7200)
-        _ = try await world.store.write((0..<5).map { _ in Self.click(world.links[2].id, at: day2, random: &random) }, mode: .direct)
+        _ = try await world.store.write((0..<5).map { _ in Self.click(world.links[2].id, at: day2, random: &random) })
         let report = try await world.metrics.report(
             MetricsQuery(
                 scope: .link(world.links[2].id), from: Self.june, to: Self.june.adding(seconds: 5 * 86_400), interval: .day,
@@ -407,8 +407,8 @@ import Testing
             "SELECT ensure_click_partitions(6, (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '5 months')::date)")
         let old = now.adding(seconds: -122 * 86_400)
         var random = SplitMix64(seed: 4)
-        _ = try await world.store.write((0..<40).map { _ in Self.click(world.links[0].id, at: old, random: &random) }, mode: .direct)
-        _ = try await world.store.write((0..<10).map { _ in Self.click(world.links[0].id, at: now.adding(seconds: -60), random: &random) }, mode: .direct)
+        _ = try await world.store.write((0..<40).map { _ in Self.click(world.links[0].id, at: old, random: &random) })
+        _ = try await world.store.write((0..<10).map { _ in Self.click(world.links[0].id, at: now.adding(seconds: -60), random: &random) })
         let query = MetricsQuery(scope: .organisation, from: old.adding(seconds: -86_400), to: now, includeBots: true)
         let before = try await world.metrics.report(query)
         #expect(before.totals.clicks == 50)

@@ -38,16 +38,15 @@ struct GroupWriter {
 
     /// - Parameters:
     ///   - events: decoded events.
-    ///   - initialMode: `.direct` for fresh clicks, `.idempotent` for replays.
     ///   - hashers: visitor hashers by day, filled on demand.
     ///   - random: jitter source.
     ///   - deadline: the drain deadline once shutdown began, else `nil`.
     mutating func write(
-        _ events: [ClickEvent], initialMode: ClickWriteMode, hashers: inout [Int64: VisitorHasher],
+        _ events: [ClickEvent], hashers: inout [Int64: VisitorHasher],
         random: inout SystemRandomNumberGenerator, deadline: () -> ContinuousClock.Instant?
     ) async -> Outcome {
         guard !events.isEmpty else { return .stored(Result()) }
-        var policy = WriteRetryPolicy(initialMode: initialMode, schedule: configuration.backoff)
+        var policy = WriteRetryPolicy(schedule: configuration.backoff)
         var result = Result()
         var rows: [StoredClick]?
         while true {
@@ -57,7 +56,7 @@ struct GroupWriter {
                     try await loadSalts(for: events, into: &hashers)
                     rows = events.map { enricher.enrich($0, hasher: hashers[VisitorHasher.day(of: $0.timestamp)]!) }
                 }
-                result.write = try await store.write(rows!, mode: policy.mode)
+                result.write = try await store.write(rows!)
                 result.transactions = 1
                 let elapsed = (ContinuousClock.now - started).components
                 metrics.batchDuration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
@@ -77,7 +76,7 @@ struct GroupWriter {
                         metadata: ["error": "\(error)", "clicks": "\(events.count)", "failedAttempts": "\(consecutiveFailures)"])
                 }
                 switch policy.failed(kind, using: &random) {
-                case .retry(_, let delay):
+                case .retry(let delay):
                     guard await pause(delay, deadline: deadline()) else { return .gaveUp }
                 case .writeOneByOne:
                     guard let rows else { return .gaveUp }
@@ -97,7 +96,7 @@ struct GroupWriter {
             var attempt = 0
             while true {
                 do {
-                    let single = try await store.write([row], mode: .idempotent)
+                    let single = try await store.write([row])
                     result.write.inserted += single.inserted
                     result.write.duplicates += single.duplicates
                     result.write.orphaned += single.orphaned
