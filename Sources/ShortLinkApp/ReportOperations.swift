@@ -85,10 +85,7 @@ public struct ReportOperations: Sendable {
         if let from = filter.from, let to = filter.to, from >= to { throw InputError(description: "--from must be before --to") }
         let resolver = ClickExportResolver(pool: pool)
         do {
-            if let value = text.link { filter.linkID = try await resolver.link(value) }
-            if let value = text.campaign { filter.campaignID = try await resolver.campaign(value) }
-            if let value = text.client { filter.clientID = try await resolver.client(value) }
-            if let value = text.tag { filter.tagID = try await resolver.tag(value) }
+            try await resolver.resolve(link: text.link, campaign: text.campaign, client: text.client, tag: text.tag, into: &filter)
         } catch let unknown as ClickExportResolver.Unknown {
             throw InputError(description: unknown.description)
         }

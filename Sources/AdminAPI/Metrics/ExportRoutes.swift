@@ -27,14 +27,13 @@ struct ExportRoutes {
             var result = ClickExportFilter(from: query.time("from"), to: query.time("to"))
             if let from = result.from, let to = result.to, from >= to { query.fail("from", "range", "must be before to") }
             result.includeBots = query.bool("includeBots") ?? false
-            _ = query.id("campaign")
+            _ = query.id("campaign")  // campaigns are named by id only: a malformed one is a 400
             try query.finish()
             let values = query.values
             do {
-                if let text = values["link"] { result.linkID = try await resolver.link(text) }
-                if let text = values["campaign"] { result.campaignID = try await resolver.campaign(text) }
-                if let text = values["client"] { result.clientID = try await resolver.client(text) }
-                if let text = values["tag"] { result.tagID = try await resolver.tag(text) }
+                try await resolver.resolve(
+                    link: values["link"], campaign: values["campaign"], client: values["client"], tag: values["tag"],
+                    into: &result)
             } catch let unknown as ClickExportResolver.Unknown {
                 throw APIError.notFound(unknown.what)
             }

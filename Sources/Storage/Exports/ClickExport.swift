@@ -208,6 +208,18 @@ public struct ClickExportResolver: Sendable {
     /// - Parameter pool: the database.
     public init(pool: PGPool) { self.pool = pool }
 
+    /// Sets the filter's links from what people typed: a link by id or short code, a
+    /// campaign by id, a client or tag by id or name. Throws ``Unknown`` for a name that
+    /// names nothing.
+    public func resolve(
+        link: String?, campaign: String?, client: String?, tag: String?, into filter: inout ClickExportFilter
+    ) async throws {
+        if let link { filter.linkID = try await self.link(link) }
+        if let campaign { filter.campaignID = try await self.campaign(campaign) }
+        if let client { filter.clientID = try await self.client(client) }
+        if let tag { filter.tagID = try await self.tag(tag) }
+    }
+
     /// The short codes of every link the filter can match.
     public func shortCodes(_ filter: ClickExportFilter) async throws -> ClickExport.ShortCodes {
         ClickExport.ShortCodes(
