@@ -66,13 +66,6 @@ public enum ISO8601 {
         }
     }
 
-    /// The proleptic Gregorian date of a day count since 1970-01-01.
-    /// - Parameter days: days since the epoch.
-    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let (year, month, day) = Timestamp.civil(fromDays: days)
-        return (year, month, day)
-    }
-
     /// Days since 1970-01-01 of a proleptic Gregorian date.
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

@@ -60,7 +60,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian calendar).
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -146,12 +146,12 @@ public struct MetricsQuery: Sendable {
     /// Whether the top lists' days hold at least one whole calendar month.
     var spansAWholeMonth: Bool {
         let days = dayRange
-        let first = ISO8601.civil(days: days.lowerBound)
-        let last = ISO8601.civil(days: days.upperBound)
+        let first = Timestamp.civil(fromDays: days.lowerBound)
+        let last = Timestamp.civil(fromDays: days.upperBound)
         // Months touched, less a partial first and a partial last one.
         let touched = (last.year - first.year) * 12 + (last.month - first.month) + 1
         let partialFirst: Int64 = first.day == 1 ? 0 : 1
-        let partialLast: Int64 = ISO8601.civil(days: days.upperBound + 1).day == 1 ? 0 : 1
+        let partialLast: Int64 = Timestamp.civil(fromDays: days.upperBound + 1).day == 1 ? 0 : 1
         return touched - partialFirst - partialLast >= 1
     }
 
