@@ -171,9 +171,11 @@ let package = Package(
         .target(
             name: "ShortLinkTesting",
             dependencies: [
-                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp", "GeoIPLookup",
+                "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp", "GeoIPLookup", "AdminAPI",
+                "RedirectServer",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -4,7 +4,6 @@ import Logging
 import NIOPosix
 import Prometheus
 import RedirectServer
-import ServiceLifecycle
 import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
@@ -16,9 +15,8 @@ import Testing
 @Suite struct CoherenceTests {
     /// `serve --role all` on port 0 over a test database, with a token for the API.
     final class RunningService: Sendable {
-        let assembly: ServiceAssembly
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
+        let service: InProcessService
+        var assembly: ServiceAssembly { service.assembly }
         let edgePort: Int
         let adminPort: Int
         let token: String
@@ -34,13 +32,9 @@ import Testing
                 database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory, edge: edge,
                 clicks: ClickSettings(spoolDirectory: spool, journalSegmentBytes: 1 << 20, geoIPEnabled: false),
                 admin: AdminConfiguration(host: "127.0.0.1", port: 0, publicBaseURL: "https://sho.rt"))
-            let assembly = try ServiceAssembly.build(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
-            self.assembly = assembly
-            let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
-            self.group = group
-            task = Task { try await group.run() }
-            edgePort = try await assembly.edge!.waitUntilListening(timeout: .seconds(30))
-            adminPort = try await assembly.admin!.waitUntilListening(timeout: .seconds(30))
+            service = try await InProcessService(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url)
+            edgePort = service.edgePort!
+            adminPort = service.adminPort!
             let user = try await UserRepository(pool: db.pool).create(email: "coherence@macondo.example", name: "C")
             let secret = APITokenSecret.generate()
             _ = try await TokenRepository(pool: db.pool).create(userID: user.id, name: "t", digest: secret.digest, prefix: secret.prefix)
@@ -58,8 +52,7 @@ import Testing
         }
 
         func stop() async {
-            await group.triggerGracefulShutdown()
-            _ = try? await task.value
+            try? await service.shutdown()
         }
     }
 
@@ -141,18 +134,14 @@ import Testing
         let configuration = AppConfiguration(
             database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory,
             admin: AdminConfiguration(host: "127.0.0.1", port: 0))
-        let assembly = try ServiceAssembly.build(configuration: configuration, role: .admin, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
-        #expect(assembly.edge == nil)
-        #expect(assembly.clicks == nil)
-        let admin = try #require(assembly.admin)
-        let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
-        let task = Task { try await group.run() }
-        let port = try await admin.waitUntilListening(timeout: .seconds(30))
+        let service = try await InProcessService(configuration: configuration, role: .admin, pool: db.pool, databaseURL: db.url)
+        #expect(service.assembly.edge == nil)
+        #expect(service.assembly.clicks == nil)
+        let port = try #require(service.adminPort)
         let ready = try await NIOThreadPool.singleton.runIfActive { try LoopbackHTTP.request(port: port, path: "/readyz") }
         #expect(ready.status == 200)
         #expect(!ready.body.contains("linkCache"), "no edge in this process")
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        try? await service.shutdown()
         await db.drop()
     }
 }

@@ -2,9 +2,7 @@ import ClickPipeline
 import Foundation
 import LibPQ
 import NIOPosix
-import Logging
 import RedirectServer
-import ServiceLifecycle
 import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
@@ -13,11 +11,10 @@ import Synchronization
 /// The real `serve` assembly (edge + click pipeline + GeoIP on the generated mmdb) in this
 /// process, on port 0, over a real database.
 final class RunningService: Sendable {
-    let assembly: ServiceAssembly
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+    let service: InProcessService
     let port: Int
     let spool: String
+    var assembly: ServiceAssembly { service.assembly }
 
     init(
         url: String, pool: PGPool, spool: String = temporarySpool(), trustedProxies: [CIDR] = [],
@@ -33,18 +30,13 @@ final class RunningService: Sendable {
                     backoff: BackoffSchedule(initial: .milliseconds(50), maximum: .seconds(1))),
                 geoIPDatabase: TestGeoIP.cityDatabasePath, geoIPEnabled: true, botIPLists: botIPLists))
         self.spool = spool
-        assembly = try ServiceAssembly.build(
-            configuration: configuration, role: .edge, pool: pool, databaseURL: url, logger: Logger(label: "test.serve"))
-        let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
-        self.group = group
-        task = Task { try await group.run() }
-        port = try await assembly.edge!.waitUntilListening()
+        service = try await InProcessService(configuration: configuration, role: .edge, pool: pool, databaseURL: url)
+        port = service.edgePort!
     }
 
     /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
     func shutdown() async throws {
-        await group.triggerGracefulShutdown()
-        try await task.value
+        try await service.shutdown()
     }
 
     var clicks: ClickPipeline { assembly.clicks! }

@@ -1,8 +1,6 @@
 import AdminAPI
 import Foundation
-import Logging
 import RedirectServer
-import ServiceLifecycle
 import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
@@ -13,8 +11,7 @@ import Storage
 /// an admin token for the harness.
 final class ServiceUnderLoad: Sendable {
     let db: TestDatabase
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+    let service: InProcessService
     let edgePort: Int
     let adminPort: Int
     let token: String
@@ -29,12 +26,9 @@ final class ServiceUnderLoad: Sendable {
             database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory, edge: edge,
             clicks: ClickSettings(spoolDirectory: spool, journalSegmentBytes: 1 << 20, geoIPDatabase: TestGeoIP.cityDatabasePath, geoIPEnabled: true),
             admin: AdminConfiguration(host: "127.0.0.1", port: 0, publicBaseURL: "https://sho.rt"))
-        let assembly = try ServiceAssembly.build(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
-        let group = ServiceGroup(services: assembly.services, logger: Logger(label: "test.group"))
-        self.group = group
-        task = Task { try await group.run() }
-        edgePort = try await assembly.edge!.waitUntilListening(timeout: .seconds(30))
-        adminPort = try await assembly.admin!.waitUntilListening(timeout: .seconds(30))
+        service = try await InProcessService(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url)
+        edgePort = service.edgePort!
+        adminPort = service.adminPort!
         let user = try await UserRepository(pool: db.pool).create(email: "loadtest@macondo.example", name: "Load Test")
         let secret = APITokenSecret.generate()
         _ = try await TokenRepository(pool: db.pool).create(userID: user.id, name: "loadtest", digest: secret.digest, prefix: secret.prefix)
@@ -60,8 +54,7 @@ final class ServiceUnderLoad: Sendable {
 
     /// Graceful shutdown, then the database goes.
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        try? await service.shutdown()
         await db.drop()
     }
 }
