@@ -220,6 +220,7 @@ let package = Package(
             name: "AdminAPITests",
             dependencies: [
                 "AdminAPI", "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer",
+                "ClickPipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -249,6 +250,7 @@ let package = Package(
             name: "LoadTestTests",
             dependencies: [
                 "LoadTestKit", "ShortLinkApp", "ShortLinkTesting", "LibPQ", "ShortLinkCore", "RedirectServer", "AdminAPI", "Storage",
+                "ClickPipeline",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -104,14 +104,40 @@ public final class ClickPipeline: ClickSink, Service {
         if let journal, !journal.leftovers.isEmpty {
             await replay(journal.leftovers, writer: &writer, hashers: &hashers, random: &random)
         }
+        var pressure = CPUPressure(path: configuration.yielding.pressureFile)
+        if configuration.yielding.enabled, pressure.share() == nil, !pressure.isAvailable {
+            logger.info(
+                "no CPU pressure information: the click writer does not yield to the edge",
+                metadata: ["file": "\(configuration.yielding.pressureFile)"])
+        }
+        var yieldedSince: ContinuousClock.Instant?
         while true {
             refillJournal()
             if ContinuousClock.now >= nextMaintenance {
                 nextMaintenance = await maintain()
             }
-            let (group, stopping) = state.withLock { state in
-                (state.queue.take(maxClicks: configuration.maxClicksPerWrite), state.shutdownRequested)
+            let now = ContinuousClock.now
+            let (oldest, waiting, stopping) = state.withLock { state in
+                (state.queue.oldestQueuedAt, state.queue.clicks, state.shutdownRequested)
             }
+            metrics.writeLag.record(oldest.map { (now - $0).seconds } ?? 0)
+            if configuration.yielding.shouldDefer(
+                pressure: pressure.share(now: now), oldestWaiting: oldest.map { now - $0 }, stopping: stopping)
+            {
+                // The edge needs the CPUs: the clicks wait (they are in the journal).
+                if yieldedSince == nil { yieldedSince = now }
+                try? await Task.sleep(for: .milliseconds(25))
+                continue
+            }
+            if let since = yieldedSince {
+                let yielded = (ContinuousClock.now - since).seconds
+                metrics.yieldSeconds.increment(by: yielded)
+                state.withLock { $0.statistics.yieldedSeconds += yielded }
+                yieldedSince = nil
+            }
+            // A backlog is written in larger transactions: each rollup row then takes more clicks.
+            let limit = waiting > configuration.maxClicksPerWrite ? configuration.catchUpClicksPerWrite : configuration.maxClicksPerWrite
+            let group = state.withLock { $0.queue.take(maxClicks: limit) }
             if group.isEmpty {
                 if stopping { break }
                 try? await Task.sleep(for: .milliseconds(10))
@@ -192,7 +218,7 @@ public final class ClickPipeline: ClickSink, Service {
             }
             var offset = 0
             while offset < events.count {
-                let chunk = Array(events[offset..<min(events.count, offset + configuration.maxClicksPerWrite)])
+                let chunk = Array(events[offset..<min(events.count, offset + configuration.catchUpClicksPerWrite)])
                 let outcome = await writer.write(
                     chunk, hashers: &hashers, random: &random,
                     deadline: drainDeadline)
@@ -258,6 +284,7 @@ public final class ClickPipeline: ClickSink, Service {
                 "received": "\(statistics.received)", "written": "\(statistics.written)",
                 "replayed": "\(statistics.replayed)", "leftForNextStart": "\(left)",
                 "dropped": "\(statistics.dropped)",
+                "yieldedSeconds": "\((statistics.yieldedSeconds * 10).rounded() / 10)",
             ])
     }
 }

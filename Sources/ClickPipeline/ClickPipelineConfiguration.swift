@@ -1,7 +1,13 @@
 /// Settings of the click writer.
 public struct ClickPipelineConfiguration: Sendable {
-    /// Clicks per `COPY` transaction, at most; default 10,000.
+    /// Clicks per `COPY` transaction, at most, while the writer keeps up; default 10,000.
     public var maxClicksPerWrite: Int
+    /// Clicks per transaction, at most, while more than ``maxClicksPerWrite`` wait (after
+    /// an outage or a burst, and for journal replay); default 50,000. A larger batch adds
+    /// more clicks to each rollup row it touches, so a backlog drains faster.
+    public var catchUpClicksPerWrite: Int
+    /// When the writer leaves the CPU to the edge.
+    public var yielding: WriteYielding
     /// Bytes of captured records the writer keeps in memory while the database is slow or
     /// down; beyond it, batches are read back from the journal. Default 64 MiB.
     public var memoryBoundBytes: Int
@@ -17,11 +23,14 @@ public struct ClickPipelineConfiguration: Sendable {
 
     /// Creates settings; every parameter has the documented default.
     public init(
-        maxClicksPerWrite: Int = 10_000, memoryBoundBytes: Int = 64 << 20, drainTimeoutSeconds: Double = 30,
+        maxClicksPerWrite: Int = 10_000, catchUpClicksPerWrite: Int = 50_000, yielding: WriteYielding = WriteYielding(),
+        memoryBoundBytes: Int = 64 << 20, drainTimeoutSeconds: Double = 30,
         backoff: BackoffSchedule = BackoffSchedule(), retentionMonths: Int? = nil,
         maintenanceIntervalSeconds: Double = 86_400
     ) {
         self.maxClicksPerWrite = max(1, maxClicksPerWrite)
+        self.catchUpClicksPerWrite = max(self.maxClicksPerWrite, catchUpClicksPerWrite)
+        self.yielding = yielding
         self.memoryBoundBytes = max(1 << 20, memoryBoundBytes)
         self.drainTimeoutSeconds = drainTimeoutSeconds
         self.backoff = backoff

@@ -16,6 +16,8 @@ struct ClickPipelineMetrics: Sendable {
     let replayed: Counter
     let spilledBatches: Counter
     let journalShortages: Gauge
+    let writeLag: Gauge
+    let yieldSeconds: FloatingPointCounter
 
     init(factory: any MetricsFactory) {
         queueClicks = Gauge(label: "shortlinks_click_queue_clicks", factory: factory)
@@ -31,5 +33,7 @@ struct ClickPipelineMetrics: Sendable {
         replayed = Counter(label: "shortlinks_clicks_replayed_total", factory: factory)
         spilledBatches = Counter(label: "shortlinks_click_batches_spilled_total", factory: factory)
         journalShortages = Gauge(label: "shortlinks_click_journal_shortages", factory: factory)
+        writeLag = Gauge(label: "shortlinks_click_write_lag_seconds", factory: factory)
+        yieldSeconds = FloatingPointCounter(label: "shortlinks_click_write_yield_seconds_total", factory: factory)
     }
 }

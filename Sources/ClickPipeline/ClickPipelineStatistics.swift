@@ -20,6 +20,8 @@ public struct ClickPipelineStatistics: Sendable, Hashable {
     public var replayed = 0
     /// Batches whose in-memory copy was let go for the journal's.
     public var spilledBatches = 0
+    /// Seconds the writer held writes back while the edge needed the CPUs.
+    public var yieldedSeconds: Double = 0
     /// Clicks waiting for the writer.
     public var queued = 0
     /// Clicks left in the journal or spilled to a file at shutdown (stored at the next start).

@@ -114,8 +114,24 @@ public struct AppConfiguration: Sendable {
         for (name, value) in [("clicks.maxClicksPerWrite", maxClicks), ("clicks.memoryBoundBytes", memoryBound)] where value <= 0 {
             throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
         }
+        let catchUp = reader.int(forKey: "clicks.catchUpClicksPerWrite") ?? max(pipelineDefaults.catchUpClicksPerWrite, maxClicks)
+        guard catchUp >= maxClicks else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.catchUpClicksPerWrite must be at least clicks.maxClicksPerWrite")
+        }
+        let yielding = WriteYielding(
+            enabled: reader.bool(forKey: "clicks.yieldToEdge", default: pipelineDefaults.yielding.enabled),
+            pressureThreshold: reader.double(forKey: "clicks.yieldPressure", default: pipelineDefaults.yielding.pressureThreshold),
+            maxDeferSeconds: reader.double(forKey: "clicks.maxDeferSeconds", default: pipelineDefaults.yielding.maxDeferSeconds))
+        guard yielding.pressureThreshold > 0, yielding.pressureThreshold <= 1 else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.yieldPressure must be a share above 0 and at most 1")
+        }
+        guard yielding.maxDeferSeconds >= 0 else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.maxDeferSeconds must not be negative")
+        }
         let pipeline = ClickPipelineConfiguration(
             maxClicksPerWrite: maxClicks,
+            catchUpClicksPerWrite: catchUp,
+            yielding: yielding,
             memoryBoundBytes: memoryBound,
             drainTimeoutSeconds: reader.double(
                 forKey: "clicks.drainTimeoutSeconds", default: pipelineDefaults.drainTimeoutSeconds),

@@ -43,11 +43,14 @@ public struct PostgresClickStore: ClickStore {
         return try await pool.transaction { connection in
             try connection.executeScript(Self.createTemporaryTables)
             try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
-            let orphaned = try connection.query(Self.countOrphans).first?.decode(0, as: Int.self) ?? 0
             let inserted = try connection.execute(Self.insertFromStaging)
             if inserted > 0 {
                 _ = try connection.query("SELECT apply_click_rollups()")
             }
+            // Only a batch that was not stored whole (a replay, or links deleted since the
+            // clicks) has orphans or duplicates to tell apart; a first write skips the scan.
+            let orphaned =
+                inserted == total ? 0 : try connection.query(Self.countOrphans).first?.decode(0, as: Int.self) ?? 0
             // ON COMMIT DELETE ROWS empties both at commit; clear them anyway in case the
             // connection is reused inside a longer transaction.
             try connection.executeScript("DELETE FROM click_staging; DELETE FROM click_fresh")

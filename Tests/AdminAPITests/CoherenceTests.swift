@@ -1,4 +1,5 @@
 @testable import AdminAPI
+import ClickPipeline
 import Foundation
 import Logging
 import NIOPosix
@@ -30,7 +31,9 @@ import Testing
             try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
             let configuration = AppConfiguration(
                 database: .init(url: db.url), embedded: .init(), migrationsDirectory: TestPostgres.migrationsDirectory, edge: edge,
-                clicks: ClickSettings(spoolDirectory: spool, journalSegmentBytes: 1 << 20, geoIPEnabled: false),
+                clicks: ClickSettings(
+                    spoolDirectory: spool, journalSegmentBytes: 1 << 20,
+                    pipeline: ClickPipelineConfiguration(yielding: .never), geoIPEnabled: false),
                 admin: AdminConfiguration(host: "127.0.0.1", port: 0, publicBaseURL: "https://sho.rt"))
             service = try await InProcessService(configuration: configuration, role: .all, pool: db.pool, databaseURL: db.url)
             edgePort = service.edgePort!

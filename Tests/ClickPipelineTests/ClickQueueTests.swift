@@ -58,4 +58,19 @@ import Testing
         #expect(queue.residentBytes == 60)
         #expect(queue.takeAll().map(\.count) == [1, 2, 3])
     }
+
+    @Test func theOldestWaitingBatch_isTheOneAtTheFront() {
+        var queue = ClickQueue(memoryBound: 1 << 20)
+        let start = ContinuousClock.now
+        #expect(queue.oldestQueuedAt == nil)
+        _ = queue.push(batch(10, count: 2), at: start)
+        _ = queue.push(batch(10, count: 2), at: start + .seconds(1))
+        #expect(queue.oldestQueuedAt == start)
+        let first = queue.take(maxClicks: 2)
+        #expect(queue.oldestQueuedAt == start + .seconds(1))
+        queue.putBack(first)
+        #expect(queue.oldestQueuedAt == start)
+        _ = queue.takeAll()
+        #expect(queue.oldestQueuedAt == nil)
+    }
 }

@@ -14,6 +14,10 @@ import Testing
                 "SHORTLINKS_CLICKS_SPOOL_DIR": "/tmp/spool-x",
                 "SHORTLINKS_CLICKS_ANONYMIZE_IP": "false",
                 "SHORTLINKS_CLICKS_MAX_CLICKS_PER_WRITE": "500",
+                "SHORTLINKS_CLICKS_CATCH_UP_CLICKS_PER_WRITE": "2000",
+                "SHORTLINKS_CLICKS_YIELD_TO_EDGE": "false",
+                "SHORTLINKS_CLICKS_YIELD_PRESSURE": "0.5",
+                "SHORTLINKS_CLICKS_MAX_DEFER_SECONDS": "4",
                 "SHORTLINKS_RETENTION_RAW_CLICKS_MONTHS": "13",
                 "SHORTLINKS_GEOIP_DB": "/tmp/city.mmdb",
                 "SHORTLINKS_GEOIP_ENABLED": "false",
@@ -24,6 +28,8 @@ import Testing
         #expect(clicks.spoolDirectory == "/tmp/spool-x")
         #expect(clicks.anonymizeIP == false)
         #expect(clicks.pipeline.maxClicksPerWrite == 500)
+        #expect(clicks.pipeline.catchUpClicksPerWrite == 2000)
+        #expect(clicks.pipeline.yielding == WriteYielding(enabled: false, pressureThreshold: 0.5, maxDeferSeconds: 4))
         #expect(clicks.pipeline.retentionMonths == 13)
         #expect(clicks.geoIPDatabase == "/tmp/city.mmdb")
         #expect(clicks.geoIPEnabled == false)
@@ -35,6 +41,13 @@ import Testing
         #expect(defaults.clicks.anonymizeIP)
         #expect(defaults.clicks.geoIPEnabled)
         #expect(defaults.clicks.pipeline.retentionMonths == nil)
+        #expect(defaults.clicks.pipeline.maxClicksPerWrite == 10_000)
+        #expect(defaults.clicks.pipeline.catchUpClicksPerWrite == 50_000)
+        #expect(defaults.clicks.pipeline.yielding == WriteYielding(enabled: true, pressureThreshold: 0.2, maxDeferSeconds: 30))
+        // A larger write size without a catch-up size: catch-up follows it.
+        let large = try await AppConfiguration.load(
+            environment: ["SHORTLINKS_CLICKS_MAX_CLICKS_PER_WRITE": "80000"], configFile: "/nonexistent/shortlinks.json")
+        #expect(large.clicks.pipeline.catchUpClicksPerWrite == 80_000)
         let earlierName = try await AppConfiguration.load(
             environment: ["SHORTLINKS_CLICKS_RETENTION_MONTHS": "5"], configFile: "/nonexistent/shortlinks.json")
         #expect(earlierName.clicks.pipeline.retentionMonths == 5)
@@ -49,6 +62,10 @@ import Testing
         ["SHORTLINKS_BOTS_IP_LISTS": "monitoring=not-a-cidr"],
         ["SHORTLINKS_CLICKS_MEMORY_BOUND_BYTES": "0"],
         ["SHORTLINKS_CLICKS_DRAIN_TIMEOUT_SECONDS": "-1"],
+        ["SHORTLINKS_CLICKS_CATCH_UP_CLICKS_PER_WRITE": "100"],
+        ["SHORTLINKS_CLICKS_YIELD_PRESSURE": "0"],
+        ["SHORTLINKS_CLICKS_YIELD_PRESSURE": "1.5"],
+        ["SHORTLINKS_CLICKS_MAX_DEFER_SECONDS": "-1"],
     ])
     func badClickSettings_stopTheStart(environment: [String: String]) async throws {
         await #expect(throws: AppError.self) {

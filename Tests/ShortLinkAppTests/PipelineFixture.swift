@@ -18,14 +18,18 @@ final class RunningService: Sendable {
 
     init(
         url: String, pool: PGPool, spool: String = temporarySpool(), trustedProxies: [CIDR] = [],
-        anonymizeIP: Bool = false, botIPLists: [String: [CIDR]] = [:], drainTimeoutSeconds: Double = 30
+        anonymizeIP: Bool = false, botIPLists: [String: [CIDR]] = [:], drainTimeoutSeconds: Double = 30,
+        yielding: WriteYielding = .never, maxClicksPerWrite: Int = 10_000, catchUpClicksPerWrite: Int = 50_000
     ) async throws {
         let configuration = AppConfiguration(
             database: .init(url: url), embedded: .init(),
             edge: EdgeConfiguration(host: "127.0.0.1", port: 0, eventLoops: 2, trustedProxies: trustedProxies),
             clicks: ClickSettings(
                 spoolDirectory: spool, journalSegmentBytes: 1 << 20, anonymizeIP: anonymizeIP,
+                // Yielding is off unless a test asks for it: the suites beside it load the
+                // CPUs, which would hold writes back for up to clicks.maxDeferSeconds.
                 pipeline: ClickPipelineConfiguration(
+                    maxClicksPerWrite: maxClicksPerWrite, catchUpClicksPerWrite: catchUpClicksPerWrite, yielding: yielding,
                     drainTimeoutSeconds: drainTimeoutSeconds,
                     backoff: BackoffSchedule(initial: .milliseconds(50), maximum: .seconds(1))),
                 geoIPDatabase: TestGeoIP.cityDatabasePath, geoIPEnabled: true, botIPLists: botIPLists))

@@ -22,6 +22,8 @@ final class ServedBinary: @unchecked Sendable {
         environment["SHORTLINKS_MIGRATIONS_DIRECTORY"] = TestPostgres.migrationsDirectory
         environment["SHORTLINKS_GEOIP_DB"] = TestGeoIP.cityDatabasePath
         environment["SHORTLINKS_CLICKS_SPOOL_DIR"] = spool
+        // The suites beside it load the CPUs: without this the writer would hold back.
+        environment["SHORTLINKS_CLICKS_YIELD_TO_EDGE"] = "false"
         environment.merge(extraEnvironment) { $1 }
         process.environment = environment
         process.standardError = errors

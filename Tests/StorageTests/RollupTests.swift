@@ -381,6 +381,45 @@ import Testing
         try await check("after deleting a client")
     }
 
+    /// The writer's transaction holds its links with the foreign key's FOR KEY SHARE only:
+    /// editing a link's URL does not wait for it, while a move to another client (whose
+    /// trigger takes FOR UPDATE) waits for its commit and then carries its clicks along.
+    @Test func aWriteInFlightLetsLinkEditsThroughAndMakesMovesWaitForIt() async throws {
+        let world = try await World.make()
+        defer { Task { await world.fixture.db.drop() } }
+        let link = world.links[3]
+        let writer = try PGConnection(url: world.fixture.db.url)
+        let editor = try PGConnection(url: world.fixture.db.url)
+        var random = SplitMix64(seed: 5)
+        let clicks = (0..<20).map { _ in Self.click(link.id, at: Self.june, random: &random) }
+        // PostgresClickStore.write's statements, with the transaction left open.
+        try writer.executeScript("BEGIN")
+        try writer.executeScript(PostgresClickStore.createTemporaryTables)
+        _ = try writer.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") {
+            try $0.write(PostgresClickStore.encode(clicks))
+        }
+        #expect(try writer.execute(PostgresClickStore.insertFromStaging) == 20)
+        _ = try writer.query("SELECT apply_click_rollups()")
+
+        try editor.executeScript("SET lock_timeout = '3s'")
+        #expect(try editor.execute("UPDATE links SET original_url = 'https://example.com/edited' WHERE id = $1", [link.id.pg]) == 1)
+        try editor.executeScript("SET lock_timeout = '300ms'")
+        #expect(throws: PGError.self, "a move must wait for the writer's commit") {
+            try editor.execute("UPDATE links SET client_id = $2 WHERE id = $1", [link.id.pg, world.otherClient.id.pg])
+        }
+        try writer.executeScript("COMMIT")
+        #expect(try editor.execute("UPDATE links SET client_id = $2 WHERE id = $1", [link.id.pg, world.otherClient.id.pg]) == 1)
+
+        let from = Self.june
+        let to = Self.june.adding(seconds: 3600)
+        for client in [world.fixture.client.id, world.otherClient.id] {
+            let report = try await world.metrics.report(MetricsQuery(scope: .client(client), from: from, to: to, includeBots: true))
+            let raw = try await world.rawCount("c.link_id IN (SELECT id FROM links WHERE client_id = '\(client)')", from: from, to: to)
+            #expect(report.totals.clicks == raw)
+        }
+        #expect(try await world.rawCount("c.link_id = '\(link.id)'", from: from, to: to) == 20)
+    }
+
     @Test func rebuildGivesTheSameNumbersAsTheLivePath() async throws {
         let world = try await World.make()
         defer { Task { await world.fixture.db.drop() } }

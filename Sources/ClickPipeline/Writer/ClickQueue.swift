@@ -11,6 +11,8 @@ public struct PendingBatch: Sendable {
     public var journal: ClickBatch.JournalPosition?
     /// Offset of the first record in the journal segment.
     public var journalStart: Int
+    /// When the edge handed the batch over.
+    public var queuedAt: ContinuousClock.Instant
 }
 
 /// The writer's in-memory queue, bounded in bytes. A pure value: the pipeline keeps it
@@ -43,20 +45,27 @@ public struct ClickQueue: Sendable {
     /// `true` when nothing waits.
     public var isEmpty: Bool { head == batches.count }
 
+    /// When the oldest waiting batch was queued, `nil` when none waits.
+    public var oldestQueuedAt: ContinuousClock.Instant? {
+        head < batches.count ? batches[head].queuedAt : nil
+    }
+
     /// Queues a batch from an event loop.
-    /// - Parameter batch: the batch.
-    public mutating func push(_ batch: ClickBatch) -> Outcome {
+    /// - Parameters:
+    ///   - batch: the batch.
+    ///   - now: the time it is queued at.
+    public mutating func push(_ batch: ClickBatch, at now: ContinuousClock.Instant = .now) -> Outcome {
         let size = batch.bytes.count
         let start = (batch.journal?.end ?? size) - size
         if residentBytes + size > memoryBound {
             if batch.journal != nil {
-                append(PendingBatch(bytes: nil, count: batch.count, journal: batch.journal, journalStart: start))
+                append(PendingBatch(bytes: nil, count: batch.count, journal: batch.journal, journalStart: start, queuedAt: now))
                 return .spilled
             }
             if residentBytes + size > 2 * memoryBound { return .dropped }
         }
         residentBytes += size
-        append(PendingBatch(bytes: batch.bytes, count: batch.count, journal: batch.journal, journalStart: start))
+        append(PendingBatch(bytes: batch.bytes, count: batch.count, journal: batch.journal, journalStart: start, queuedAt: now))
         return .queued
     }
 

@@ -1,0 +1,92 @@
+import ClickPipeline
+import Foundation
+import ShortLinkTesting
+import Synchronization
+import Testing
+
+/// The writer leaves the CPUs to the edge while they are contended, for at most
+/// clicks.maxDeferSeconds, and writes a backlog in catch-up-sized transactions. CPU
+/// pressure comes from a file in the kernel's PSI format that a thread keeps growing, so
+/// the test does not depend on how busy the machine really is.
+@Suite struct ClickYieldingTests {
+    @Test func contendedCPUs_holdWritesBack_forAtMostMaxDefer_thenTheBacklogGoesInOneTransaction() async throws {
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        try await insertLink(db.pool, code: "held")
+        let pressure = ContendedCPUs()
+        defer { pressure.stop() }
+        let service = try await RunningService(
+            url: db.url, pool: db.pool,
+            yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 4, pressureFile: pressure.path),
+            maxClicksPerWrite: 10, catchUpClicksPerWrite: 1_000)
+        try await Task.sleep(for: .milliseconds(300))  // the writer's first pressure window
+        try await send(60, to: service.port, path: "/held")
+
+        try await Task.sleep(for: .milliseconds(1_500))
+        #expect(try await clickCounts(db.pool, code: "held").rows == 0, "written while the CPUs were contended")
+        try await waitUntil(timeout: .seconds(30)) { try await clickCounts(db.pool, code: "held").rows == 60 }
+        let statistics = service.clicks.statistics
+        #expect(statistics.batches == 1, "a backlog over maxClicksPerWrite goes in one catch-up transaction")
+        #expect(statistics.yieldedSeconds >= 2)
+        try await service.shutdown()
+        #expect(try await clickCounts(db.pool, code: "held") == (60, 60))
+    }
+
+    @Test func whenTheContentionEnds_theWriterResumesWithoutWaitingForMaxDefer() async throws {
+        let db = try await TestPostgres.database()
+        defer { Task { await db.drop() } }
+        try await insertLink(db.pool, code: "resumed")
+        let pressure = ContendedCPUs()
+        let service = try await RunningService(
+            url: db.url, pool: db.pool,
+            yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 600, pressureFile: pressure.path))
+        try await Task.sleep(for: .milliseconds(300))  // the writer's first pressure window
+        try await send(25, to: service.port, path: "/resumed")
+
+        try await Task.sleep(for: .milliseconds(1_500))
+        #expect(try await clickCounts(db.pool, code: "resumed").rows == 0, "written while the CPUs were contended")
+        pressure.stop()
+        try await waitUntil(timeout: .seconds(30)) { try await clickCounts(db.pool, code: "resumed").rows == 25 }
+        try await service.shutdown()
+        #expect(service.clicks.statistics.written == 25)
+    }
+
+    private func send(_ count: Int, to port: Int, path: String) async throws {
+        for _ in 0..<count {
+            let response = try await offload { try LoopbackHTTP.request(port: port, path: path) }
+            #expect(response.status == 302)
+        }
+    }
+}
+
+/// A PSI file whose `some` total gains a second of stall every 10 ms (far more than wall
+/// time, so every sample window that sees one update reads as fully contended) until stopped.
+final class ContendedCPUs: Sendable {
+    let path = NSTemporaryDirectory() + "psi-\(UUID().uuidString)"
+    private let running = Mutex(true)
+
+    init() {
+        write(total: 0)
+        Thread.detachNewThread { [self] in
+            var total: UInt64 = 0
+            while running.withLock({ $0 }) {
+                total += 1_000_000
+                write(total: total)
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    func stop() {
+        running.withLock { $0 = false }
+    }
+
+    private func write(total: UInt64) {
+        let text = "some avg10=0.00 avg60=0.00 avg300=0.00 total=\(total)\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+        try? text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        unlink(path)
+    }
+}
