@@ -20,6 +20,12 @@ public final class ClickPipeline: ClickSink, Service {
         var shutdownRequested = false
         /// Set when graceful shutdown begins: the database gets until then.
         var drainDeadline: ContinuousClock.Instant?
+        /// Number of the next group a writer takes.
+        var nextGroup: UInt64 = 0
+        /// Stored groups, released to the journal in the order they were taken.
+        var acknowledgements = AcknowledgementOrder()
+        /// Every writer has stopped.
+        var writersDone = false
     }
 
     private let configuration: ClickPipelineConfiguration
@@ -95,32 +101,54 @@ public final class ClickPipeline: ClickSink, Service {
     // MARK: - Writer
 
     private func writeUntilDrained() async {
+        if let journal, !journal.leftovers.isEmpty {
+            var random = SystemRandomNumberGenerator()
+            var hashers: [Int64: VisitorHasher] = [:]
+            var writer = GroupWriter(
+                store: store, enricher: enricher, configuration: configuration, metrics: metrics, logger: logger)
+            await replay(journal.leftovers, writer: &writer, hashers: &hashers, random: &random)
+        }
+        if configuration.yielding.enabled {
+            var probe = CPUPressure(path: configuration.yielding.pressureFile)
+            if probe.share() == nil, !probe.isAvailable {
+                logger.info(
+                    "no CPU pressure information: the click writer does not yield to the edge",
+                    metadata: ["file": "\(configuration.yielding.pressureFile)"])
+            }
+        }
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await self.keepJournalReady() }
+            await withTaskGroup(of: Void.self) { writers in
+                for index in 0..<configuration.writers {
+                    writers.addTask { await self.writeLoop(index: index) }
+                }
+            }
+            state.withLock { $0.writersDone = true }
+        }
+        leaveRestForNextStart()
+    }
+
+    /// One of ``ClickPipelineConfiguration/writers`` concurrent writers, each on its own
+    /// connection: takes the next group from the queue, enriches and writes it. Writer 0
+    /// also runs the housekeeping and accounts for the time spent yielding.
+    private func writeLoop(index: Int) async {
         var random = SystemRandomNumberGenerator()
         var hashers: [Int64: VisitorHasher] = [:]
         var writer = GroupWriter(
             store: store, enricher: enricher, configuration: configuration, metrics: metrics, logger: logger)
         var nextMaintenance = ContinuousClock.now
-
-        if let journal, !journal.leftovers.isEmpty {
-            await replay(journal.leftovers, writer: &writer, hashers: &hashers, random: &random)
-        }
         var pressure = CPUPressure(path: configuration.yielding.pressureFile)
-        if configuration.yielding.enabled, pressure.share() == nil, !pressure.isAvailable {
-            logger.info(
-                "no CPU pressure information: the click writer does not yield to the edge",
-                metadata: ["file": "\(configuration.yielding.pressureFile)"])
-        }
+        _ = pressure.share()
         var yieldedSince: ContinuousClock.Instant?
         while true {
-            refillJournal()
-            if ContinuousClock.now >= nextMaintenance {
+            if index == 0, ContinuousClock.now >= nextMaintenance {
                 nextMaintenance = await maintain()
             }
             let now = ContinuousClock.now
             let (oldest, waiting, stopping) = state.withLock { state in
                 (state.queue.oldestQueuedAt, state.queue.clicks, state.shutdownRequested)
             }
-            metrics.writeLag.record(oldest.map { (now - $0).seconds } ?? 0)
+            if index == 0 { metrics.writeLag.record(oldest.map { (now - $0).seconds } ?? 0) }
             if configuration.yielding.shouldDefer(
                 pressure: pressure.share(now: now), oldestWaiting: oldest.map { now - $0 }, stopping: stopping)
             {
@@ -130,14 +158,21 @@ public final class ClickPipeline: ClickSink, Service {
                 continue
             }
             if let since = yieldedSince {
-                let yielded = (ContinuousClock.now - since).seconds
-                metrics.yieldSeconds.increment(by: yielded)
-                state.withLock { $0.statistics.yieldedSeconds += yielded }
+                if index == 0 {
+                    let yielded = (ContinuousClock.now - since).seconds
+                    metrics.yieldSeconds.increment(by: yielded)
+                    state.withLock { $0.statistics.yieldedSeconds += yielded }
+                }
                 yieldedSince = nil
             }
             // A backlog is written in larger transactions: each rollup row then takes more clicks.
             let limit = waiting > configuration.maxClicksPerWrite ? configuration.catchUpClicksPerWrite : configuration.maxClicksPerWrite
-            let group = state.withLock { $0.queue.take(maxClicks: limit) }
+            let (group, number) = state.withLock { state -> ([PendingBatch], UInt64) in
+                let group = state.queue.take(maxClicks: limit)
+                guard !group.isEmpty else { return (group, 0) }
+                defer { state.nextGroup += 1 }
+                return (group, state.nextGroup)
+            }
             if group.isEmpty {
                 if stopping { break }
                 try? await Task.sleep(for: .milliseconds(10))
@@ -150,14 +185,34 @@ public final class ClickPipeline: ClickSink, Service {
             switch outcome {
             case .stored(let result):
                 record(result)
-                for batch in group { if let position = batch.journal { journal?.acknowledge(position) } }
+                acknowledge(group, number: number)
             case .gaveUp:
+                // Its number is never acknowledged, so no later group's journal records are
+                // either: everything from here on is replayed at the next start.
                 state.withLock { $0.queue.putBack(group) }
             }
             metrics.queueClicks.record(state.withLock { $0.queue.clicks })
             if case .gaveUp = outcome { break }
         }
-        leaveRestForNextStart()
+    }
+
+    /// Acknowledges stored groups to the journal in the order they were taken: a group
+    /// written by one writer waits for every earlier group, so a segment's acknowledged
+    /// offset never passes records that are not stored yet.
+    private func acknowledge(_ group: [PendingBatch], number: UInt64) {
+        guard let journal else { return }
+        let ready = state.withLock { $0.acknowledgements.stored(number, positions: group.compactMap(\.journal)) }
+        for position in ready { journal.acknowledge(position) }
+    }
+
+    /// Keeps spare journal segments ready for the event loops, apart from the writers
+    /// (a catch-up write can take seconds), until the writers are done.
+    private func keepJournalReady() async {
+        guard journal != nil else { return }
+        while !state.withLock({ $0.writersDone }) {
+            refillJournal()
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     private func decode(_ group: [PendingBatch]) -> [ClickEvent] {

@@ -8,6 +8,9 @@ public struct ClickPipelineConfiguration: Sendable {
     public var catchUpClicksPerWrite: Int
     /// When the writer leaves the CPU to the edge.
     public var yielding: WriteYielding
+    /// Writers working at once, each with its own connection and transaction; default 2.
+    /// They share the queue; the journal is acknowledged in queue order.
+    public var writers: Int
     /// Bytes of captured records the writer keeps in memory while the database is slow or
     /// down; beyond it, batches are read back from the journal. Default 64 MiB.
     public var memoryBoundBytes: Int
@@ -24,6 +27,7 @@ public struct ClickPipelineConfiguration: Sendable {
     /// Creates settings; every parameter has the documented default.
     public init(
         maxClicksPerWrite: Int = 10_000, catchUpClicksPerWrite: Int = 50_000, yielding: WriteYielding = WriteYielding(),
+        writers: Int = 2,
         memoryBoundBytes: Int = 64 << 20, drainTimeoutSeconds: Double = 30,
         backoff: BackoffSchedule = BackoffSchedule(), retentionMonths: Int? = nil,
         maintenanceIntervalSeconds: Double = 86_400
@@ -31,6 +35,7 @@ public struct ClickPipelineConfiguration: Sendable {
         self.maxClicksPerWrite = max(1, maxClicksPerWrite)
         self.catchUpClicksPerWrite = max(self.maxClicksPerWrite, catchUpClicksPerWrite)
         self.yielding = yielding
+        self.writers = max(1, writers)
         self.memoryBoundBytes = max(1 << 20, memoryBoundBytes)
         self.drainTimeoutSeconds = drainTimeoutSeconds
         self.backoff = backoff

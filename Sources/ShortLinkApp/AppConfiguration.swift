@@ -128,10 +128,15 @@ public struct AppConfiguration: Sendable {
         guard yielding.maxDeferSeconds >= 0 else {
             throw AppError(code: .invalidConfiguration, message: "clicks.maxDeferSeconds must not be negative")
         }
+        let writers = reader.int(forKey: "clicks.writers", default: pipelineDefaults.writers)
+        guard (1...64).contains(writers) else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.writers must be between 1 and 64")
+        }
         let pipeline = ClickPipelineConfiguration(
             maxClicksPerWrite: maxClicks,
             catchUpClicksPerWrite: catchUp,
             yielding: yielding,
+            writers: writers,
             memoryBoundBytes: memoryBound,
             drainTimeoutSeconds: reader.double(
                 forKey: "clicks.drainTimeoutSeconds", default: pipelineDefaults.drainTimeoutSeconds),

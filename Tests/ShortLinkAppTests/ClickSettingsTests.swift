@@ -18,6 +18,7 @@ import Testing
                 "SHORTLINKS_CLICKS_YIELD_TO_EDGE": "false",
                 "SHORTLINKS_CLICKS_YIELD_PRESSURE": "0.5",
                 "SHORTLINKS_CLICKS_MAX_DEFER_SECONDS": "4",
+                "SHORTLINKS_CLICKS_WRITERS": "3",
                 "SHORTLINKS_RETENTION_RAW_CLICKS_MONTHS": "13",
                 "SHORTLINKS_GEOIP_DB": "/tmp/city.mmdb",
                 "SHORTLINKS_GEOIP_ENABLED": "false",
@@ -29,6 +30,7 @@ import Testing
         #expect(clicks.anonymizeIP == false)
         #expect(clicks.pipeline.maxClicksPerWrite == 500)
         #expect(clicks.pipeline.catchUpClicksPerWrite == 2000)
+        #expect(clicks.pipeline.writers == 3)
         #expect(clicks.pipeline.yielding == WriteYielding(enabled: false, pressureThreshold: 0.5, maxDeferSeconds: 4))
         #expect(clicks.pipeline.retentionMonths == 13)
         #expect(clicks.geoIPDatabase == "/tmp/city.mmdb")
@@ -43,6 +45,7 @@ import Testing
         #expect(defaults.clicks.pipeline.retentionMonths == nil)
         #expect(defaults.clicks.pipeline.maxClicksPerWrite == 10_000)
         #expect(defaults.clicks.pipeline.catchUpClicksPerWrite == 50_000)
+        #expect(defaults.clicks.pipeline.writers == 2)
         #expect(defaults.clicks.pipeline.yielding == WriteYielding(enabled: true, pressureThreshold: 0.2, maxDeferSeconds: 30))
         // A larger write size without a catch-up size: catch-up follows it.
         let large = try await AppConfiguration.load(
@@ -66,6 +69,7 @@ import Testing
         ["SHORTLINKS_CLICKS_YIELD_PRESSURE": "0"],
         ["SHORTLINKS_CLICKS_YIELD_PRESSURE": "1.5"],
         ["SHORTLINKS_CLICKS_MAX_DEFER_SECONDS": "-1"],
+        ["SHORTLINKS_CLICKS_WRITERS": "0"],
     ])
     func badClickSettings_stopTheStart(environment: [String: String]) async throws {
         await #expect(throws: AppError.self) {
