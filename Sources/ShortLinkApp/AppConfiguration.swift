@@ -87,20 +87,21 @@ public struct AppConfiguration: Sendable {
         let plainEnv = ConfigReader(provider: env)
         let url = plainEnv.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         let edge = try edgeConfiguration(reader)
+        let maxConnections = reader.int(forKey: "database.maxConnections", default: 8)
         return AppConfiguration(
             database: Database(
                 url: url,
-                maxConnections: reader.int(forKey: "database.maxConnections", default: 8),
+                maxConnections: maxConnections,
                 connectTimeoutSeconds: reader.int(forKey: "database.connectTimeoutSeconds", default: 5)),
             embedded: Embedded(
                 dataDirectory: reader.string(forKey: "embedded.dataDirectory", default: ".data/postgres"),
                 databaseName: reader.string(forKey: "embedded.databaseName", default: "shortlinks")),
             migrationsDirectory: reader.string(forKey: "migrations.directory"),
             edge: edge,
-            clicks: try clickSettings(reader), admin: try adminConfiguration(reader))
+            clicks: try clickSettings(reader, databaseConnections: maxConnections), admin: try adminConfiguration(reader))
     }
 
-    private static func clickSettings(_ reader: ConfigReader) throws -> ClickSettings {
+    private static func clickSettings(_ reader: ConfigReader, databaseConnections maxConnections: Int) throws -> ClickSettings {
         let defaults = ClickSettings()
         let pipelineDefaults = ClickPipelineConfiguration()
         // retention.rawClicksMonths is the documented key; clicks.retentionMonths is its
@@ -129,8 +130,10 @@ public struct AppConfiguration: Sendable {
             throw AppError(code: .invalidConfiguration, message: "clicks.maxDeferSeconds must not be negative")
         }
         let writers = reader.int(forKey: "clicks.writers", default: pipelineDefaults.writers)
-        guard (1...64).contains(writers) else {
-            throw AppError(code: .invalidConfiguration, message: "clicks.writers must be between 1 and 64")
+        guard (1...64).contains(writers), writers < maxConnections else {
+            throw AppError(
+                code: .invalidConfiguration,
+                message: "clicks.writers must be between 1 and 64 and below database.maxConnections (\(maxConnections)), which the link cache shares")
         }
         let pipeline = ClickPipelineConfiguration(
             maxClicksPerWrite: maxClicks,

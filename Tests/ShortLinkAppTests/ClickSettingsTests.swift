@@ -70,6 +70,8 @@ import Testing
         ["SHORTLINKS_CLICKS_YIELD_PRESSURE": "1.5"],
         ["SHORTLINKS_CLICKS_MAX_DEFER_SECONDS": "-1"],
         ["SHORTLINKS_CLICKS_WRITERS": "0"],
+        ["SHORTLINKS_CLICKS_WRITERS": "8"],
+        ["SHORTLINKS_CLICKS_WRITERS": "4", "SHORTLINKS_DATABASE_MAX_CONNECTIONS": "4"],
     ])
     func badClickSettings_stopTheStart(environment: [String: String]) async throws {
         await #expect(throws: AppError.self) {
