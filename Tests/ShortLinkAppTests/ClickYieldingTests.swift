@@ -1,5 +1,7 @@
 import ClickPipeline
 import Foundation
+import Prometheus
+import ShortLinkApp
 import ShortLinkTesting
 import Synchronization
 import Testing
@@ -28,6 +30,12 @@ import Testing
         let statistics = service.clicks.statistics
         #expect(statistics.batches == 1, "a backlog over maxClicksPerWrite goes in one catch-up transaction")
         #expect(statistics.yieldedSeconds >= 2)
+        // What /metrics will show.
+        let metrics = service.assembly.metrics.emitToString()
+        let yielded = metrics.split(separator: "\n").first { $0.hasPrefix("shortlinks_click_write_yield_seconds_total ") }
+            .flatMap { Double($0.split(separator: " ")[1]) }
+        #expect((yielded ?? 0) >= 2, "shortlinks_click_write_yield_seconds_total in: \(metrics)")
+        #expect(metrics.contains("shortlinks_click_write_lag_seconds "))
         try await service.shutdown()
         #expect(try await clickCounts(db.pool, code: "held") == (60, 60))
     }
