@@ -206,6 +206,8 @@ let package = Package(
             dependencies: [
                 "ClickPipeline", "ShortLinkCore", "ShortLinkTesting", "GeoIPLookup", "BotDetection",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

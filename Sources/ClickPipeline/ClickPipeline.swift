@@ -140,7 +140,9 @@ public final class ClickPipeline: ClickSink, Service {
         var pressure = CPUPressure(path: configuration.yielding.pressureFile)
         _ = pressure.share()
         var yieldedSince: ContinuousClock.Instant?
-        while true {
+        // Cancelled (the service group is going down without a graceful shutdown): stop
+        // now; what is queued stays for the next start.
+        while !Task.isCancelled {
             if index == 0, ContinuousClock.now >= nextMaintenance {
                 nextMaintenance = await maintain()
             }
@@ -209,7 +211,7 @@ public final class ClickPipeline: ClickSink, Service {
     /// (a catch-up write can take seconds), until the writers are done.
     private func keepJournalReady() async {
         guard journal != nil else { return }
-        while !state.withLock({ $0.writersDone }) {
+        while !state.withLock({ $0.writersDone }), !Task.isCancelled {
             refillJournal()
             try? await Task.sleep(for: .milliseconds(20))
         }

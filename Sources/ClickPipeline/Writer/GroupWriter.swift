@@ -130,10 +130,11 @@ struct GroupWriter {
         }
     }
 
-    /// Sleeps unless that would pass the deadline; `false` means: give up.
+    /// Sleeps unless that would pass the deadline; `false` means: give up (also when the
+    /// task is cancelled).
     private func pause(_ delay: Duration, deadline: ContinuousClock.Instant?) async -> Bool {
         if let deadline, ContinuousClock.now + delay > deadline { return false }
         try? await Task.sleep(for: delay)
-        return true
+        return !Task.isCancelled
     }
 }
