@@ -138,7 +138,11 @@ public final class ClickPipeline: ClickSink, Service {
             store: store, enricher: enricher, configuration: configuration, metrics: metrics, logger: logger)
         var nextMaintenance = ContinuousClock.now
         var pressure = CPUPressure(path: configuration.yielding.pressureFile)
-        _ = pressure.share()
+        if configuration.yielding.enabled, pressure.share() == nil, pressure.isAvailable {
+            // One whole sample window before the first decision: clicks queued at start-up
+            // must not be written in a moment the sampler knows nothing yet.
+            try? await Task.sleep(for: pressure.window)
+        }
         var yieldedSince: ContinuousClock.Instant?
         // Cancelled (the service group is going down without a graceful shutdown): stop
         // now; what is queued stays for the next start.

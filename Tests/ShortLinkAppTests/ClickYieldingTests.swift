@@ -67,7 +67,7 @@ import Testing
     }
 }
 
-/// A PSI file whose `some` total gains a second of stall every 10 ms (far more than wall
+/// A PSI file whose `some` total gains a second of stall every 2 ms (far more than wall
 /// time, so every sample window that sees one update reads as fully contended) until stopped.
 final class ContendedCPUs: Sendable {
     let path = NSTemporaryDirectory() + "psi-\(UUID().uuidString)"
@@ -80,7 +80,7 @@ final class ContendedCPUs: Sendable {
             while running.withLock({ $0 }) {
                 total += 1_000_000
                 write(total: total)
-                Thread.sleep(forTimeInterval: 0.01)
+                Thread.sleep(forTimeInterval: 0.002)
             }
         }
     }

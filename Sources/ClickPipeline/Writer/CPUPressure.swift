@@ -5,7 +5,8 @@ import Glibc
 /// Called from the writer task only (a small procfs read, never on an event loop).
 struct CPUPressure {
     private let path: String
-    private let minimumWindow: Duration
+    /// Samples closer together than this return the previous share.
+    let window: Duration
     private var last: (at: ContinuousClock.Instant, stalledMicroseconds: UInt64)?
     private var latest: Double?
     private var unavailable = false
@@ -15,7 +16,7 @@ struct CPUPressure {
     ///   - minimumWindow: samples closer together than this return the previous share.
     init(path: String = "/proc/pressure/cpu", minimumWindow: Duration = .milliseconds(100)) {
         self.path = path
-        self.minimumWindow = minimumWindow
+        self.window = minimumWindow
     }
 
     /// `false` once the file could not be read (kernel without PSI): yielding is then off.
@@ -25,7 +26,7 @@ struct CPUPressure {
     /// without PSI.
     mutating func share(now: ContinuousClock.Instant = .now) -> Double? {
         guard !unavailable else { return nil }
-        if let last, now - last.at < minimumWindow { return latest }
+        if let last, now - last.at < window { return latest }
         guard let stalled = readStalledMicroseconds() else {
             unavailable = true
             return nil
