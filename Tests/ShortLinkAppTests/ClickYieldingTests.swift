@@ -19,7 +19,7 @@ import Testing
         defer { pressure.stop() }
         let service = try await RunningService(
             url: db.url, pool: db.pool,
-            yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 4, pressureFile: pressure.path),
+            yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 8, pressureFile: pressure.path),
             maxClicksPerWrite: 10, catchUpClicksPerWrite: 1_000)
         try await Task.sleep(for: .milliseconds(300))  // the writer's first pressure window
         try await send(60, to: service.port, path: "/held")
@@ -29,12 +29,12 @@ import Testing
         try await waitUntil(timeout: .seconds(30)) { try await clickCounts(db.pool, code: "held").rows == 60 }
         let statistics = service.clicks.statistics
         #expect(statistics.batches == 1, "a backlog over maxClicksPerWrite goes in one catch-up transaction")
-        #expect(statistics.yieldedSeconds >= 2)
+        #expect(statistics.yieldedSeconds >= 5)
         // What /metrics will show.
         let metrics = service.assembly.metrics.emitToString()
         let yielded = metrics.split(separator: "\n").first { $0.hasPrefix("shortlinks_click_write_yield_seconds_total ") }
             .flatMap { Double($0.split(separator: " ")[1]) }
-        #expect((yielded ?? 0) >= 2, "shortlinks_click_write_yield_seconds_total in: \(metrics)")
+        #expect((yielded ?? 0) >= 5, "shortlinks_click_write_yield_seconds_total in: \(metrics)")
         #expect(metrics.contains("shortlinks_click_write_lag_seconds "))
         try await service.shutdown()
         #expect(try await clickCounts(db.pool, code: "held") == (60, 60))
@@ -59,11 +59,16 @@ import Testing
         #expect(service.clicks.statistics.written == 25)
     }
 
+    /// Sends the redirects pipelined on one connection, so that they are captured within
+    /// moments of each other however busy the machine is.
     private func send(_ count: Int, to port: Int, path: String) async throws {
-        for _ in 0..<count {
-            let response = try await offload { try LoopbackHTTP.request(port: port, path: path) }
-            #expect(response.status == 302)
+        var text = ""
+        for index in 0..<count {
+            text += "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (index == count - 1 ? "Connection: close\r\n" : "") + "\r\n"
         }
+        let bytes = Array(text.utf8)
+        let answers = try await offload { try LoopbackHTTP.exchange(port: port, bytes: bytes) }
+        #expect(answers.components(separatedBy: "HTTP/1.1 302").count - 1 == count)
     }
 }
 
