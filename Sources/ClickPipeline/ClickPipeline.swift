@@ -108,14 +108,6 @@ public final class ClickPipeline: ClickSink, Service {
                 store: store, enricher: enricher, configuration: configuration, metrics: metrics, logger: logger)
             await replay(journal.leftovers, writer: &writer, hashers: &hashers, random: &random)
         }
-        if configuration.yielding.enabled {
-            var probe = CPUPressure(path: configuration.yielding.pressureFile)
-            if probe.share() == nil, !probe.isAvailable {
-                logger.info(
-                    "no CPU pressure information: the click writer does not yield to the edge",
-                    metadata: ["file": "\(configuration.yielding.pressureFile)"])
-            }
-        }
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await self.keepJournalReady() }
             await withTaskGroup(of: Void.self) { writers in
@@ -138,10 +130,17 @@ public final class ClickPipeline: ClickSink, Service {
             store: store, enricher: enricher, configuration: configuration, metrics: metrics, logger: logger)
         var nextMaintenance = ContinuousClock.now
         var pressure = CPUPressure(path: configuration.yielding.pressureFile)
-        if configuration.yielding.enabled, pressure.share() == nil, pressure.isAvailable {
-            // One whole sample window before the first decision: clicks queued at start-up
-            // must not be written in a moment the sampler knows nothing yet.
-            try? await Task.sleep(for: pressure.window)
+        if configuration.yielding.enabled {
+            _ = pressure.share()  // the first sample
+            if pressure.isAvailable {
+                // One whole sample window before the first decision: clicks queued at
+                // start-up must not be written in a moment the sampler knows nothing yet.
+                try? await Task.sleep(for: pressure.window)
+            } else if index == 0 {
+                logger.info(
+                    "no CPU pressure information: the click writers do not yield to the edge",
+                    metadata: ["file": "\(configuration.yielding.pressureFile)"])
+            }
         }
         var yieldedSince: ContinuousClock.Instant?
         // Cancelled (the service group is going down without a graceful shutdown): stop

@@ -39,7 +39,7 @@ import Testing
             try "some avg10=0.00 avg60=0.00 avg300=0.00 total=\(total)\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
                 .write(toFile: path, atomically: true, encoding: .utf8)
         }
-        var pressure = CPUPressure(path: path, minimumWindow: .milliseconds(100))
+        var pressure = CPUPressure(path: path, window: .milliseconds(100))
         let start = ContinuousClock.now
         try write(total: 1_000_000)
         #expect(pressure.share(now: start) == nil)  // the first sample has nothing to compare with

@@ -13,10 +13,10 @@ struct CPUPressure {
 
     /// - Parameters:
     ///   - path: the PSI file.
-    ///   - minimumWindow: samples closer together than this return the previous share.
-    init(path: String = "/proc/pressure/cpu", minimumWindow: Duration = .milliseconds(100)) {
+    ///   - window: samples closer together than this return the previous share.
+    init(path: String = "/proc/pressure/cpu", window: Duration = .milliseconds(100)) {
         self.path = path
-        self.window = minimumWindow
+        self.window = window
     }
 
     /// `false` once the file could not be read (kernel without PSI): yielding is then off.
