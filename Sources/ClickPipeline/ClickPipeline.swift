@@ -142,7 +142,7 @@ public final class ClickPipeline: ClickSink, Service {
                     metadata: ["file": "\(configuration.yielding.pressureFile)"])
             }
         }
-        var yieldedSince: ContinuousClock.Instant?
+        var yieldedSince: ContinuousClock.Instant?  // writer 0 accounts for the time yielded
         // Cancelled (the service group is going down without a graceful shutdown): stop
         // now; what is queued stays for the next start.
         while !Task.isCancelled {
@@ -158,16 +158,14 @@ public final class ClickPipeline: ClickSink, Service {
                 pressure: pressure.share(now: now), oldestWaiting: oldest.map { now - $0 }, stopping: stopping)
             {
                 // The edge needs the CPUs: the clicks wait (they are in the journal).
-                if yieldedSince == nil { yieldedSince = now }
+                if index == 0, yieldedSince == nil { yieldedSince = now }
                 try? await Task.sleep(for: .milliseconds(25))
                 continue
             }
             if let since = yieldedSince {
-                if index == 0 {
-                    let yielded = (ContinuousClock.now - since).seconds
-                    metrics.yieldSeconds.increment(by: yielded)
-                    state.withLock { $0.statistics.yieldedSeconds += yielded }
-                }
+                let yielded = (ContinuousClock.now - since).seconds
+                metrics.yieldSeconds.increment(by: yielded)
+                state.withLock { $0.statistics.yieldedSeconds += yielded }
                 yieldedSince = nil
             }
             // A backlog is written in larger transactions: each rollup row then takes more clicks.
