@@ -16,9 +16,10 @@ import Testing
 /// `503 database_unavailable` with `Retry-After` (never 500); a read is retried once on a
 /// new connection first, a write is not.
 @Suite struct DatabaseUnavailableTests {
-    /// The backends of this database waiting for a lock (the request's query), seen from `lease`.
-    static func waitingBackends(_ lease: PGLease) async throws -> [Int] {
-        try await lease.run { connection in
+    /// The backends of this database waiting for a lock (the request's query). Asked outside
+    /// the locking transaction: inside one, `pg_stat_activity` is a snapshot.
+    static func waitingBackends(_ observer: PGPool) async throws -> [Int] {
+        try await observer.withConnection { connection in
             try connection.query(
                 """
                 SELECT pid FROM pg_stat_activity
@@ -29,10 +30,10 @@ import Testing
     }
 
     /// Polls until a backend other than `seen` waits for the lock (bounded: `nil` when none does).
-    static func nextWaitingBackend(_ lease: PGLease, other seen: Set<Int> = []) async throws -> Int? {
+    static func nextWaitingBackend(_ observer: PGPool, other seen: Set<Int> = []) async throws -> Int? {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            if let pid = try await waitingBackends(lease).first(where: { !seen.contains($0) }) { return pid }
+            if let pid = try await waitingBackends(observer).first(where: { !seen.contains($0) }) { return pid }
             try await Task.sleep(for: .milliseconds(10))
         }
         return nil
@@ -61,7 +62,13 @@ import Testing
         _ harness: AdminHarness, expectRetry: Bool, request: @escaping @Sendable () async throws -> Reply
     ) async throws -> Outcome {
         let locker = PGPool(configuration: .init(url: harness.db.url, maxConnections: 1), logger: Logger(label: "test"))
-        defer { Task { await locker.shutdown() } }
+        let observer = PGPool(configuration: .init(url: harness.db.url, maxConnections: 1), logger: Logger(label: "test"))
+        defer {
+            Task {
+                await locker.shutdown()
+                await observer.shutdown()
+            }
+        }
         return try await locker.withLease { lease in
             try await lease.run { try $0.executeScript("BEGIN; LOCK TABLE clients IN ACCESS EXCLUSIVE MODE") }
             let answered = Flag()
@@ -69,13 +76,13 @@ import Testing
                 defer { answered.set() }
                 return try await request()
             }
-            let killed = try await nextWaitingBackend(lease)
+            let killed = try await nextWaitingBackend(observer)
             var retriedOn: Int?
             var answeredUnderLock = false
             if let killed {
-                _ = try await lease.run { try $0.query("SELECT pg_terminate_backend($1)", [killed]) }
+                _ = try await observer.query("SELECT pg_terminate_backend($1)", [killed])
                 if expectRetry {
-                    retriedOn = try await nextWaitingBackend(lease, other: [killed])
+                    retriedOn = try await nextWaitingBackend(observer, other: [killed])
                 } else {
                     let deadline = ContinuousClock.now + .seconds(20)
                     while !answered.isSet, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
