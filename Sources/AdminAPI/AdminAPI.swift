@@ -14,6 +14,9 @@ public struct AdminAPI: Sendable {
     /// The registry `/metrics` renders; the API adds its request series to it.
     public let metrics: PrometheusCollectorRegistry
     let readiness: ReadinessChecks
+    /// Runs the readiness checks `/readyz` answers with; add it to the ServiceGroup so that
+    /// they run in the background.
+    public let readinessMonitor: ReadinessMonitor
     let logger: Logger
     let links: LinkService
     let authenticator: Authenticator
@@ -37,6 +40,7 @@ public struct AdminAPI: Sendable {
         self.metrics = metrics
         self.readiness = readiness
         self.logger = logger
+        readinessMonitor = ReadinessMonitor(pool: pool, checks: readiness, logger: logger)
         links = LinkService(pool: pool, configuration: configuration)
         authenticator = Authenticator(
             tokens: TokenRepository(pool: pool), users: UserRepository(pool: pool), auth: configuration.auth, logger: logger)
@@ -55,6 +59,7 @@ public struct AdminAPI: Sendable {
     public func makeRouter() -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: ProblemMiddleware(logger: logger, metrics: AdminMetrics(registry: metrics)))
+        router.add(middleware: DatabaseUnavailableMiddleware(logger: logger))
         MetaRoutes(api: self).registerPublic(on: router)
         router.add(middleware: AuthMiddleware(authenticator: authenticator))
         MetaRoutes(api: self).register(on: router)

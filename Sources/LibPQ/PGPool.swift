@@ -88,14 +88,33 @@ public final class PGPool: Sendable {
     /// interleaves async steps, e.g. a COPY fed from an async sequence).
     /// - Parameter body: the work; `lease.run` executes blocking steps on the connection.
     public func withLease<T>(_ body: (PGLease) async throws -> T) async throws -> T {
+        try await withLease(fresh: false, body)
+    }
+
+    /// Runs `body` on a connection opened for it (a new server backend), never an idle one:
+    /// for probes that must see what a new session sees (settings changed with `ALTER
+    /// DATABASE`, a server library that no longer loads). It takes one of the pool's
+    /// permits like any other use, and is closed afterwards (a session opened under a
+    /// setting that is reverted later must not be reused).
+    /// - Parameter body: blocking work; the connection must not escape it.
+    public func withFreshConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await withLease(fresh: true) { lease in try await lease.run(body) }
+    }
+
+    private func withLease<T>(fresh: Bool, _ body: (PGLease) async throws -> T) async throws -> T {
         try await acquirePermit()
-        let box = state.withLockedValue { $0.idle.popLast() } ?? ConnectionBox()
+        let box = fresh ? ConnectionBox() : (state.withLockedValue { $0.idle.popLast() } ?? ConnectionBox())
         let lease = PGLease(box: box, pool: self)
         do {
             let value = try await body(lease)
+            if fresh { await close(box) }
             await finish(box)
             return value
         } catch {
+            // A broken session (a restart, `pg_terminate_backend`) seldom breaks alone: close
+            // the idle ones too, so that a caller's retry runs on a new connection.
+            if let error = error as? PGError, error.isConnectionLevel { await closeIdle() }
+            if fresh { await close(box) }
             await finish(box)
             throw error
         }
@@ -160,6 +179,20 @@ public final class PGPool: Sendable {
             applicationName: configuration.applicationName)
         box.connection = connection
         return connection
+    }
+
+    private func close(_ box: ConnectionBox) async {
+        _ = try? await threadPool.runIfActive { box.connection = nil }
+    }
+
+    private func closeIdle() async {
+        let idle = state.withLockedValue { state -> [ConnectionBox] in
+            defer { state.idle = [] }
+            return state.idle
+        }
+        guard !idle.isEmpty else { return }
+        logger.info("a postgres session broke; closing the idle ones so the next uses open new sessions")
+        _ = try? await threadPool.runIfActive { idle.forEach { $0.connection = nil } }
     }
 
     private func finish(_ box: ConnectionBox) async {

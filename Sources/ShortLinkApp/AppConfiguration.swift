@@ -159,15 +159,21 @@ public struct AppConfiguration: Sendable {
             geoIPEnabled: reader.bool(forKey: "geoip.enabled", default: defaults.geoIPEnabled),
             geoIPCheckSeconds: reader.double(forKey: "geoip.checkSeconds", default: defaults.geoIPCheckSeconds),
             botRulesFile: reader.string(forKey: "bots.rulesFile").flatMap { $0.isEmpty ? nil : $0 },
-            botIPLists: ipLists)
+            botIPLists: ipLists,
+            unhealthyAfterSeconds: reader.double(forKey: "clicks.unhealthyAfterSeconds", default: defaults.unhealthyAfterSeconds),
+            journalMinFreeBytes: reader.int(forKey: "clicks.journalMinFreeBytes", default: defaults.journalMinFreeBytes))
         for (name, value) in [
             ("clicks.maxClicksPerWrite", Double(settings.pipeline.maxClicksPerWrite)),
             ("clicks.memoryBoundBytes", Double(settings.pipeline.memoryBoundBytes)),
             ("clicks.journalSegmentBytes", Double(settings.journalSegmentBytes)),
             ("clicks.journalMaxBytes", Double(settings.journalMaxBytes)),
             ("geoip.checkSeconds", settings.geoIPCheckSeconds),
+            ("clicks.unhealthyAfterSeconds", settings.unhealthyAfterSeconds),
         ] where !(value > 0) {
             throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
+        guard settings.journalMinFreeBytes >= 0 else {
+            throw AppError(code: .invalidConfiguration, message: "clicks.journalMinFreeBytes must not be negative")
         }
         guard settings.pipeline.drainTimeoutSeconds >= 0 else {
             throw AppError(code: .invalidConfiguration, message: "clicks.drainTimeoutSeconds must not be negative")

@@ -34,6 +34,11 @@ public struct ClickSettings: Sendable {
     public var botRulesFile: String?
     /// Named CIDR lists for `ip:<name>` bot reasons.
     public var botIPLists: [String: [CIDR]]
+    /// Seconds click writes may keep failing before `/readyz` says not ready; default 30.
+    public var unhealthyAfterSeconds: Double
+    /// Free bytes the spool directory's file system must keep for the journal, or `/readyz`
+    /// says not ready; default 64 MiB (four default segments). 0 turns the check off.
+    public var journalMinFreeBytes: Int
 
     /// Creates settings; every parameter has the documented default. (Tests use this with
     /// GeoIP off unless they pass the test database.)
@@ -42,7 +47,8 @@ public struct ClickSettings: Sendable {
         journalMaxBytes: Int = 2 << 30, anonymizeIP: Bool = true,
         pipeline: ClickPipelineConfiguration = ClickPipelineConfiguration(),
         geoIPDatabase: String? = nil, geoIPEnabled: Bool = true, geoIPCheckSeconds: Double = 60,
-        botRulesFile: String? = nil, botIPLists: [String: [CIDR]] = [:]
+        botRulesFile: String? = nil, botIPLists: [String: [CIDR]] = [:],
+        unhealthyAfterSeconds: Double = 30, journalMinFreeBytes: Int = 64 << 20
     ) {
         self.store = store
         self.spoolDirectory = spoolDirectory
@@ -56,6 +62,8 @@ public struct ClickSettings: Sendable {
         self.geoIPCheckSeconds = geoIPCheckSeconds
         self.botRulesFile = botRulesFile
         self.botIPLists = botIPLists
+        self.unhealthyAfterSeconds = unhealthyAfterSeconds
+        self.journalMinFreeBytes = journalMinFreeBytes
     }
 
     /// Where GeoIP databases are looked for when none is configured, in order.

@@ -102,13 +102,14 @@ public struct ServiceAssembly: Sendable {
                 return false
             }
         }
-        var cacheLoaded: (@Sendable () -> Bool)?
-        if let edge { cacheLoaded = { edge.port != nil } }
-        let server = AdminAPI(
+        let api = AdminAPI(
             configuration: configuration.admin, pool: pool, metrics: metrics,
-            readiness: ReadinessChecks(migrationsCurrent: migrationsCurrent, cacheLoaded: cacheLoaded),
-            logger: Logger(label: "shortlinks.admin")
-        ).makeServer()
+            readiness: ReadinessAssembly.checks(
+                configuration: configuration, migrationsCurrent: migrationsCurrent, edge: edge, clicks: clicks),
+            logger: Logger(label: "shortlinks.admin"))
+        // The readiness checks run in the background; /readyz answers with the last result.
+        services.append(api.readinessMonitor)
+        let server = api.makeServer()
         services.append(server)
         admin = server
     }

@@ -56,6 +56,9 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedMediaType = Code("unsupported_media_type", .unsupportedMediaType, "Unsupported media type")
         /// A dependency (the database) is unavailable (503).
         public static let unavailable = Code("unavailable", .serviceUnavailable, "Service unavailable")
+        /// The database cannot be used right now: down, restarting, a killed session, no free
+        /// connection (503, with `Retry-After`).
+        public static let databaseUnavailable = Code("database_unavailable", .serviceUnavailable, "Database unavailable")
         /// Anything unexpected; details are only in the server log (500).
         public static let `internal` = Code("internal", .internalServerError, "Internal error")
 
@@ -64,6 +67,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             .missingCredentials, .invalidCredentials, .domainNotAllowed, .malformedJSON, .invalidRequest,
             .validationFailed, .notFound, .shortCodeTaken, .clientNameTaken, .campaignNameTaken,
             .tagNameTaken, .emailTaken, .payloadTooLarge, .unsupportedMediaType, .unavailable, .internal,
+            .databaseUnavailable,
         ]
     }
 

@@ -40,7 +40,7 @@ enum StorageErrorMapping {
         case (.checkViolation, "links_redirect_status_check"):
             return APIError.invalid(field("redirectStatus"), "redirect_status", "must be 301, 302, 307 or 308")
         case (.connectionFailed, _), (.connectionLost, _), (.poolTimeout, _):
-            return APIError(.unavailable, "the database is unavailable")
+            return APIError(.databaseUnavailable, "the database is unavailable; retry later")
         default:
             return error
         }

@@ -9,32 +9,11 @@ struct MetaRoutes {
 
     /// Routes that need no authentication; registered before the auth middleware.
     func registerPublic(on router: Router<AdminRequestContext>) {
-        let health = DatabaseHealth(pool: api.pool)
-        let checks = api.readiness
+        let monitor = api.readinessMonitor
         router.get("/readyz") { _, _ in
-            var members: [JSONMember] = []
-            var ready = true
-            do {
-                try await health.ping()
-                members.append(JSONMember("database", "ok"))
-            } catch {
-                ready = false
-                members.append(JSONMember("database", "unreachable"))
-            }
-            if ready {
-                let current = (try? await checks.migrationsCurrent()) ?? false
-                ready = ready && current
-                members.append(JSONMember("migrations", current ? "current" : "pending"))
-            } else {
-                members.append(JSONMember("migrations", "unknown"))
-            }
-            if let loaded = checks.cacheLoaded {
-                let isLoaded = loaded()
-                ready = ready && isLoaded
-                members.append(JSONMember("linkCache", isLoaded ? "loaded" : "loading"))
-            }
-            members.insert(JSONMember("status", ready ? "ready" : "not_ready"), at: 0)
-            return JSONResponse.make(.object(members), status: ready ? .ok : .serviceUnavailable)
+            // The last background evaluation (refreshed here only when it is stale).
+            let report = await monitor.report()
+            return JSONResponse.make(report.json, status: report.ready ? .ok : .serviceUnavailable)
         }
     }
 

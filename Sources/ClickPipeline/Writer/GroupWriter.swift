@@ -23,17 +23,20 @@ struct GroupWriter {
     let configuration: ClickPipelineConfiguration
     let metrics: ClickPipelineMetrics
     let logger: Logger
+    /// Told after every attempt whether it failed (for ``ClickWriterHealth``).
+    let report: (_ failed: Bool) -> Void
     private var consecutiveFailures = 0
 
     init(
         store: any ClickStore, enricher: ClickEnricher, configuration: ClickPipelineConfiguration,
-        metrics: ClickPipelineMetrics, logger: Logger
+        metrics: ClickPipelineMetrics, logger: Logger, report: @escaping (_ failed: Bool) -> Void = { _ in }
     ) {
         self.store = store
         self.enricher = enricher
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.report = report
     }
 
     /// - Parameters:
@@ -58,6 +61,7 @@ struct GroupWriter {
                 }
                 result.write = try await store.write(rows!)
                 result.transactions = 1
+                report(false)
                 let elapsed = (ContinuousClock.now - started).components
                 metrics.batchDuration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
                 if consecutiveFailures > 0 {
@@ -69,6 +73,7 @@ struct GroupWriter {
                 let kind = (error as? ClickStoreError)?.kind ?? .other
                 result.retries += 1
                 metrics.retries.increment()
+                report(true)
                 consecutiveFailures += 1
                 if consecutiveFailures == 1 || consecutiveFailures % 20 == 0 {
                     logger.warning(
@@ -101,6 +106,7 @@ struct GroupWriter {
                     result.write.duplicates += single.duplicates
                     result.write.orphaned += single.orphaned
                     result.transactions += 1
+                    report(false)
                     break
                 } catch {
                     let kind = (error as? ClickStoreError)?.kind ?? .other
@@ -112,6 +118,7 @@ struct GroupWriter {
                     attempt += 1
                     result.retries += 1
                     metrics.retries.increment()
+                    report(true)
                     guard await pause(configuration.backoff.delay(attempt: attempt, using: &random), deadline: deadline())
                     else { return .gaveUp }
                 }
