@@ -42,7 +42,8 @@ public struct LinkImportOperation: Sendable {
     /// - Parameters:
     ///   - path: the CSV file.
     ///   - ownerEmail: who owns the links; `nil`: the only user, if there is exactly one.
-    ///   - progress: called after each chunk with (rows done, rows in all, created so far).
+    ///   - progress: called after each chunk with (rows read, rows in all, links stored so
+    ///     far); the rows read and not stored were refused.
     public func run(path: String, ownerEmail: String?, progress: @Sendable (Int, Int, Int) -> Void = { _, _, _ in }) async throws -> Summary {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw AppError(code: .invalidInput, message: "cannot read \(path) as a UTF-8 text file")
@@ -67,6 +68,7 @@ public struct LinkImportOperation: Sendable {
         for start in stride(from: 0, to: rows.count, by: Self.chunkSize) {
             let chunk = rows[start..<min(start + Self.chunkSize, rows.count)]
             var drafts: [(draft: LinkDraft, path: String)] = []
+            let refusedBefore = summary.failures.count
             for record in chunk {
                 do {
                     drafts.append((try await draft(record, names: names, resolver: &resolver), "line \(record.line)"))
@@ -74,7 +76,19 @@ public struct LinkImportOperation: Sendable {
                     summary.failures.append("line \(record.line): \(error.message)")
                 }
             }
-            let (outcomes, _) = try await service.createEach(drafts, owner: owner, atomic: false)
+            let outcomes: [LinkOutcome]
+            do {
+                outcomes = try await service.createEach(drafts, owner: owner, atomic: false).outcomes
+            } catch {
+                // The chunk's transaction failed as a whole (the database went away, or refused
+                // the commit): nothing of it is stored, the chunks before it are.
+                let first = chunk.first?.line ?? 0
+                throw AppError(
+                    code: .databaseUnavailable,
+                    message: "lines \(first)–\(chunk.last?.line ?? 0) could not be stored: \(Self.cause(error)). "
+                        + "Before line \(first): \(summary.created) links stored, \(refusedBefore) rows refused; "
+                        + "fix the cause and import the rest from line \(first)")
+            }
             for (outcome, item) in zip(outcomes, drafts) {
                 switch outcome {
                 case .created: summary.created += 1
@@ -147,6 +161,16 @@ public struct LinkImportOperation: Sendable {
             throw AppError(code: .invalidInput, message: "pass --email to say who owns the imported links (there are \(users.count) users)")
         }
         return users[0].id
+    }
+
+    /// What the database said, for the operator: `PGError`'s description carries the SQLSTATE
+    /// and the server's message, never the connection URL or a parameter value.
+    static func cause(_ error: any Error) -> String {
+        switch error {
+        case let error as PGError: error.description
+        case let error as APIError: error.detail
+        default: String(describing: type(of: error))
+        }
     }
 
     static func lineNumber(_ failure: String) -> Int {

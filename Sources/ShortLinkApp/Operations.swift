@@ -21,24 +21,39 @@ public struct Operations: Sendable {
     }
 
     /// Lists every migration with its state.
-    /// - Returns: one line per migration and a summary line; `pending` counts the pending ones.
-    public func migrationStatus() async throws -> (lines: [String], pending: Int) {
+    /// - Returns: one line per migration and a summary line; `pending` counts the pending
+    ///   ones; `problems` has one sentence per migration that `migrate` would refuse (a file
+    ///   edited after it was applied, or an applied migration whose file is gone), saying
+    ///   which and what to do.
+    public func migrationStatus() async throws -> (lines: [String], pending: Int, problems: [String]) {
         try await withPool { pool in
-            let states = try await bootstrap.migrator(pool: pool).status()
+            let directory = try MigrationsLocator.resolve(configured: bootstrap.configuration.migrationsDirectory)
+            let states = try await Migrator(pool: pool, directory: directory, logger: bootstrap.logger).status()
             var lines: [String] = []
+            var problems: [String] = []
             for state in states {
                 let label: String
                 switch state.state {
                 case .applied(let at): label = "applied  \(at)"
                 case .pending: label = "pending  \(String(repeating: " ", count: 20))"
-                case .modified: label = "MODIFIED \(String(repeating: " ", count: 20))"
-                case .unknownToThisBuild: label = "UNKNOWN  \(String(repeating: " ", count: 20))"
+                case .modified:
+                    label = "MODIFIED \(String(repeating: " ", count: 20))"
+                    problems.append(
+                        "\(directory)/\(state.name).sql was edited after it was applied (its checksum no longer matches schema_migrations): "
+                            + "restore the applied text (e.g. with git checkout) and put the change "
+                            + "in a new migration")
+                case .unknownToThisBuild:
+                    label = "UNKNOWN  \(String(repeating: " ", count: 20))"
+                    problems.append(
+                        "\(state.name) is applied in the database but has no file in \(directory): "
+                            + "run a build that has it, or restore \(state.name).sql to \(directory)")
                 }
                 lines.append("\(label)  \(state.name)")
             }
             let pending = states.filter { $0.state == .pending }.count
-            lines.append("\(states.count - pending) applied, \(pending) pending")
-            return (lines, pending)
+            lines.append("\(states.count - pending) applied, \(pending) pending"
+                + (problems.isEmpty ? "" : ", \(problems.count) MODIFIED or UNKNOWN"))
+            return (lines, pending, problems)
         }
     }
 

@@ -1,5 +1,5 @@
 public import LibPQ
-import ShortLinkCore
+public import ShortLinkCore
 public import Storage
 
 #if canImport(Glibc)
@@ -54,26 +54,31 @@ public struct ReportOperations: Sendable {
         case clicks, summary
     }
 
-    /// Filter values as typed on the command line.
+    /// Filter values as typed on the command line. Each of `links`, `campaigns`, `clients`
+    /// and `tags` may hold several values (OR'ed); different filters are AND'ed.
     public struct FilterText: Sendable {
-        public var link, campaign, client, tag, from, to: String?
+        public var links, campaigns, clients, tags: [String]
+        public var from, to: String?
         public var includeBots: Bool
         public init(
-            link: String? = nil, campaign: String? = nil, client: String? = nil, tag: String? = nil,
+            links: [String] = [], campaigns: [String] = [], clients: [String] = [], tags: [String] = [],
             from: String? = nil, to: String? = nil, includeBots: Bool = false
         ) {
-            self.link = link
-            self.campaign = campaign
-            self.client = client
-            self.tag = tag
+            self.links = links
+            self.campaigns = campaigns
+            self.clients = clients
+            self.tags = tags
             self.from = from
             self.to = to
             self.includeBots = includeBots
         }
     }
 
-    /// Resolves the filter (names to ids, times checked).
-    public func filter(_ text: FilterText) async throws -> ClickExportFilter {
+    /// Resolves the filter (names to ids, times checked; `to` defaults to `now`).
+    /// - Parameters:
+    ///   - text: the options.
+    ///   - now: the end of the range when `--to` is not given (default: the current time).
+    public func filter(_ text: FilterText, now: Timestamp = .now()) async throws -> ClickExportFilter {
         func time(_ value: String?, _ option: String) throws -> Timestamp? {
             guard let value else { return nil }
             guard let time = ISO8601.parse(value) else {
@@ -81,13 +86,23 @@ public struct ReportOperations: Sendable {
             }
             return time
         }
-        var filter = ClickExportFilter(from: try time(text.from, "--from"), to: try time(text.to, "--to"), includeBots: text.includeBots)
-        if let from = filter.from, let to = filter.to, from >= to { throw InputError(description: "--from must be before --to") }
+        var filter = ClickExportFilter(
+            from: try time(text.from, "--from"), to: try time(text.to, "--to") ?? now, includeBots: text.includeBots)
+        if let from = filter.from, let to = filter.to, from >= to {
+            throw InputError(description: text.to == nil ? "--from must be before now (the default --to)" : "--from must be before --to")
+        }
+        for (values, option) in [(text.links, "--link"), (text.campaigns, "--campaign"), (text.clients, "--client"), (text.tags, "--tag")]
+        where values.count > ClickExportResolver.maximumValues {
+            throw InputError(description: "\(option) may be given at most \(ClickExportResolver.maximumValues) times")
+        }
         let resolver = ClickExportResolver(pool: pool)
         do {
-            try await resolver.resolve(link: text.link, campaign: text.campaign, client: text.client, tag: text.tag, into: &filter)
+            try await resolver.resolve(
+                links: text.links, campaigns: text.campaigns, clients: text.clients, tags: text.tags, into: &filter)
         } catch let unknown as ClickExportResolver.Unknown {
             throw InputError(description: unknown.description)
+        } catch let ambiguous as ClickExportResolver.Ambiguous {
+            throw InputError(description: ambiguous.description + "; add --client NAME or give the campaign's id")
         }
         return filter
     }
@@ -97,10 +112,12 @@ public struct ReportOperations: Sendable {
     ///   - report: which one.
     ///   - filter: which rows.
     ///   - path: the output file, or `nil` for stdout.
+    ///   - raw: leave cells that start like a formula as they are (default false: they get
+    ///     a `'` in front, see ``ClickExport``).
     ///   - progress: called about once a second with rows and bytes so far.
     /// - Returns: rows (without the header) and bytes written.
     public func export(
-        _ report: Report, filter: ClickExportFilter, to path: String?,
+        _ report: Report, filter: ClickExportFilter, to path: String?, raw: Bool = false,
         progress: @Sendable (Int, Int) -> Void
     ) async throws -> (rows: Int, bytes: Int) {
         let descriptor: Int32
@@ -118,16 +135,16 @@ public struct ReportOperations: Sendable {
         let chunks: PGCopyOutStream
         if report == .clicks {
             // The short code is added while streaming (see ClickExport.clicksStatement).
-            let codes = try await ClickExportResolver(pool: pool).shortCodes(filter)
+            let codes = try await ClickExportResolver(pool: pool).shortCodes(filter, raw: raw)
             let header = ClickExport.ShortCodes.header
             try Self.writeAll(header, to: descriptor, path: path ?? "stdout")
             rows.count(header)
             bytes += header.count
-            chunks = pool.copyOut(ClickExport.clicksStatement(filter), chunkSize: 256 * 1024) { row, output in
+            chunks = pool.copyOut(ClickExport.clicksStatement(filter, raw: raw), chunkSize: 256 * 1024) { row, output in
                 codes.insert(row, into: &output)
             }
         } else {
-            chunks = pool.copyOut(ClickExport.summaryStatement(filter), chunkSize: 256 * 1024)
+            chunks = pool.copyOut(ClickExport.summaryStatement(filter, raw: raw), chunkSize: 256 * 1024)
         }
         var lastReport = Timestamp.now()
         for try await chunk in chunks {

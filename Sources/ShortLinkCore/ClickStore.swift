@@ -30,9 +30,10 @@ public protocol ClickStore: Sendable {
     func visitorSalt(day: Int64) async throws -> [UInt8]
 
     /// Housekeeping the writer runs at start and then daily: monthly click partitions
-    /// created ahead, old visitor salts forgotten, old partitions dropped.
-    /// - Parameter retentionMonths: drop click partitions older than this many whole
-    ///   months; `nil` keeps everything.
+    /// created ahead, old visitor salts forgotten, old partitions dropped and old rows of
+    /// the default partition deleted.
+    /// - Parameter retentionMonths: remove raw clicks older than this many whole months;
+    ///   `nil` keeps everything.
     func maintain(retentionMonths: Int?) async throws
 }
 

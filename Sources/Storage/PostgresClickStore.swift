@@ -1,13 +1,18 @@
 public import LibPQ
+public import Logging
 public import ShortLinkCore
 
 /// Writes enriched clicks with `COPY` in one transaction per call.
 public struct PostgresClickStore: ClickStore {
     private let pool: PGPool
+    private let logger: Logger
 
-    /// - Parameter pool: the database pool.
-    public init(pool: PGPool) {
+    /// - Parameters:
+    ///   - pool: the database pool.
+    ///   - logger: for housekeeping (what retention removed); default `shortlinks.clicks`.
+    public init(pool: PGPool, logger: Logger = Logger(label: "shortlinks.clicks")) {
         self.pool = pool
+        self.logger = logger
     }
 
     public func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
@@ -110,11 +115,8 @@ public struct PostgresClickStore: ClickStore {
         try await pool.execute(
             "DELETE FROM visitor_salts WHERE day < (now() AT TIME ZONE 'UTC')::date - 1")
         if let retentionMonths, retentionMonths > 0 {
-            try await pool.transaction { connection in
-                _ = try connection.query(
-                    "SELECT drop_click_partitions_before((date_trunc('month', now() AT TIME ZONE 'UTC') - make_interval(months => $1))::date)",
-                    [retentionMonths])
-            }
+            // Old partitions and the default partition's old rows; logs what it removed.
+            try await ClickRetention(pool: pool, logger: logger).run(months: retentionMonths)
         }
     }
 

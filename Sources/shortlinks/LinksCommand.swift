@@ -33,7 +33,9 @@ struct LinksCommand: AsyncParsableCommand {
             let summary = try await Operations(bootstrap: context.bootstrap).withMigratedPool { pool in
                 try await LinkImportOperation(pool: pool, configuration: configuration).run(path: file, ownerEmail: email) {
                     done, total, created in
-                    writeToStandardError("\rimported \(done)/\(total) rows, \(created) links created")
+                    // What was stored so far, in the words of the final line: a row read is not
+                    // a row imported.
+                    writeToStandardError("\rread \(done)/\(total) rows: \(created) imported, \(done - created) refused")
                 }
             }
             if summary.rows > 0 { writeToStandardError("\n") }

@@ -48,45 +48,56 @@ struct ExportCommand: AsyncParsableCommand {
             clicks: one row per click, oldest first (id, timestamp in ISO 8601 UTC, link, bot verdict, \
             place, device, referrer, address, user agent). summary: one row per link and UTC day from the \
             rollups (clicks, human clicks, bot clicks, unique visitors, top country). Bots are left out \
-            unless --include-bots. RFC 4180 quoting, with a header row.
+            unless --include-bots. RFC 4180 quoting, with a header row. --link, --campaign, --client and \
+            --tag may be repeated: the values of one option are OR'ed, different options AND'ed. Text \
+            cells that start with =, +, -, @, a tab or a carriage return get a ' in front so that a \
+            spreadsheet does not run them as formulas, unless --raw.
             """)
 
     @Argument(help: ArgumentHelp("clicks or summary.", valueName: "report"))
     var report: String
 
-    @Option(help: "Only this link (id or short code).")
-    var link: String?
-    @Option(help: "Only links of this campaign (id).")
-    var campaign: String?
-    @Option(help: "Only links of this client (id or name).")
-    var client: String?
-    @Option(help: "Only links with this tag (id or name).")
-    var tag: String?
-    @Option(help: "From this time (RFC 3339 or a date such as 2026-11-01).")
-    var from: String?
-    @Option(help: "Before this time (RFC 3339 or a date).")
-    var to: String?
+    @Option(help: "Only this link (id or short code); repeatable.")
+    var link: [String] = []
+    @Option(help: "Only links of this campaign (id, or name: of the --client given, else of the one client that has it); repeatable.")
+    var campaign: [String] = []
+    @Option(help: "Only links of this client (id or name); repeatable.")
+    var client: [String] = []
+    @Option(help: "Only links with this tag (id or name); repeatable.")
+    var tag: [String] = []
+    // Arrays so that a second --from is refused rather than silently replacing the first.
+    @Option(help: ArgumentHelp("From this time (RFC 3339 or a date such as 2026-11-01).", valueName: "from"))
+    var from: [String] = []
+    @Option(help: ArgumentHelp("Before this time (RFC 3339 or a date; default: now).", valueName: "to"))
+    var to: [String] = []
     @Flag(name: .long, help: "Include bot clicks.")
     var includeBots = false
+    @Flag(name: .long, help: "Leave cells that start like a spreadsheet formula as they are.")
+    var raw = false
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
-    var output: String?
+    var output: [String] = []
 
     func validate() throws {
         guard ReportOperations.Report(rawValue: report) != nil else {
             throw ValidationError("report must be clicks or summary, not \(report)")
+        }
+        for (values, option) in [(from, "--from"), (to, "--to"), (output, "--output")] where values.count > 1 {
+            throw ValidationError("\(option) may be given only once")
         }
     }
 
     func run() async throws {
         let kind = ReportOperations.Report(rawValue: report)!
         let text = ReportOperations.FilterText(
-            link: link, campaign: campaign, client: client, tag: tag, from: from, to: to, includeBots: includeBots)
+            links: link, campaigns: campaign, clients: client, tags: tag, from: from.first, to: to.first,
+            includeBots: includeBots)
         let context = try await CommandContext.make(label: "export")
-        let output = output
+        let output = output.first
+        let raw = raw
         let result = try await Operations(bootstrap: context.bootstrap).withMigratedPool { pool in
             let operations = ReportOperations(pool: pool)
             let filter = try await operations.filter(text)
-            return try await operations.export(kind, filter: filter, to: output) { rows, bytes in
+            return try await operations.export(kind, filter: filter, to: output, raw: raw) { rows, bytes in
                 writeLineToStandardError("\(rows) rows, \(bytes / 1_048_576) MiB", rewrite: true)
             }
         }

@@ -81,7 +81,7 @@ import Testing
         #expect(summary.failures[1].hasPrefix("line 5: client: no client is named 'Nobody Inc'"))
         #expect(summary.failures[2].hasPrefix("line 6: shortCode"))
         #expect(summary.failures[3].contains("line 7"), "duplicate code within the file")
-        #expect(progress.lines == ["1000/1506/996", "1506/1506/1502"])
+        #expect(progress.lines == ["1000/1506/996", "1506/1506/1502"], "rows read, rows in all, links stored")
         let first = try await LinkRepository(pool: db.pool).find(shortCode: ShortCode("imp-a")!)
         #expect(first?.tags == ["blue", "red"])
         #expect(first?.redirectStatus == .movedPermanently)
@@ -149,7 +149,110 @@ import Testing
         #expect(imported.status == 1)
         #expect(imported.stdout.contains("line 2: clientId: must be a UUID"))
         #expect(imported.stdout.contains("0 of 1 rows imported, 1 refused"))
-        #expect(imported.stderr.contains("imported 1/1 rows"))
+        #expect(imported.stderr.contains("read 1/1 rows: 0 imported, 1 refused"), "progress counts what was stored: \(imported.stderr)")
+        #expect(!imported.stderr.contains("imported 1/1"))
+        await db.drop()
+    }
+
+    @Test func linkImport_databaseFailures_sayWhatTheDatabaseSaid() async throws {
+        let db = try await TestPostgres.database()
+        _ = try await UserRepository(pool: db.pool).create(email: "ops@macondo.example", name: "Ops")
+        _ = try await ClientRepository(pool: db.pool).create(name: "Acme")
+        // A refusal no rule maps: a trigger that raises disk_full (SQLSTATE 53100) for one URL.
+        try await db.pool.execute(
+            """
+            CREATE FUNCTION test_refuse_link() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.original_url LIKE '%/full%' THEN
+                    RAISE EXCEPTION 'no room for this link' USING ERRCODE = 'disk_full';
+                END IF;
+                RETURN NEW;
+            END $$
+            """)
+        try await db.pool.execute(
+            "CREATE TRIGGER test_refuse_link BEFORE INSERT ON links FOR EACH ROW EXECUTE FUNCTION test_refuse_link()")
+        let path = NSTemporaryDirectory() + "import-\(UUID().uuidString).csv"
+        try "originalUrl,shortCode,client\nhttps://example.com/ok,ok-1,Acme\nhttps://example.com/full?secret=s3cr3t,full-1,Acme\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let operation = LinkImportOperation(pool: db.pool, configuration: AdminConfiguration())
+        let summary = try await operation.run(path: path, ownerEmail: nil)
+        #expect(summary.created == 1)
+        #expect(summary.failures.count == 1)
+        let failure = try #require(summary.failures.first)
+        #expect(failure.hasPrefix("line 3: the link could not be stored: "), "\(failure)")
+        #expect(failure.contains("SQLSTATE 53100"), "\(failure)")
+        #expect(failure.contains("no room for this link"), "\(failure)")
+        #expect(!failure.contains("s3cr3t") && !failure.contains(db.url), "no value, no connection URL")
+
+        // A whole transaction refused at commit: the import stops and says why and where.
+        try await db.pool.execute("DROP TRIGGER test_refuse_link ON links")
+        try await db.pool.execute(
+            """
+            CREATE FUNCTION test_refuse_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'commit refused for the test' USING ERRCODE = 'disk_full';
+            END $$
+            """)
+        try await db.pool.execute(
+            """
+            CREATE CONSTRAINT TRIGGER test_refuse_commit AFTER INSERT ON links DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION test_refuse_commit()
+            """)
+        try "originalUrl,client\nhttps://example.com/a,Acme\nhttps://example.com/b,Acme\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try await operation.run(path: path, ownerEmail: nil)
+            Issue.record("a refused commit was not reported")
+        } catch let error as AppError {
+            #expect(error.message.hasPrefix("lines 2–3 could not be stored: "), "\(error.message)")
+            #expect(error.message.contains("SQLSTATE 53100") && error.message.contains("commit refused for the test"), "\(error.message)")
+            #expect(error.message.contains("Before line 2: 0 links stored"), "\(error.message)")
+            #expect(!error.message.contains(db.url))
+        }
+        #expect(try await db.pool.query("SELECT count(*) FROM links")[0].decode(0, as: Int.self) == 1)
+        await db.drop()
+    }
+
+    @Test func binary_migrateStatus_exits2ForAnEditedOrMissingFile_and0ForPending() async throws {
+        let db = try await TestPostgres.database()
+        let binary = ChildProcess.shortlinksExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
+        // A copy of the migrations the test database was made with, to edit.
+        let directory = NSTemporaryDirectory() + "migrations-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: TestPostgres.migrationsDirectory, toPath: directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func status() async throws -> ChildProcess.Result {
+            try await ChildProcess.run(
+                binary, ["migrate", "--status"],
+                environment: ["DATABASE_URL": db.url, "SHORTLINKS_MIGRATIONS_DIRECTORY": directory],
+                directory: binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
+        }
+        let clean = try await status()
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.contains("0 pending"))
+
+        // Pending: listed, exit 0 (the normal state before `migrate`).
+        try "SELECT 1;\n".write(toFile: directory + "/0999_later.sql", atomically: true, encoding: .utf8)
+        let pending = try await status()
+        #expect(pending.status == 0, "\(pending.stderr)")
+        #expect(pending.stdout.contains("pending") && pending.stdout.contains("0999_later"))
+        #expect(pending.stderr.contains("run `shortlinks migrate`"))
+
+        // An applied file edited: exit 2, naming the file and what to do.
+        let edited = directory + "/0003_link_redirect_options.sql"
+        try (try String(contentsOfFile: edited, encoding: .utf8) + "\n-- an edit\n").write(toFile: edited, atomically: true, encoding: .utf8)
+        let modified = try await status()
+        #expect(modified.status == 2, "\(modified.stdout)\(modified.stderr)")
+        #expect(modified.stdout.contains("MODIFIED") && modified.stdout.contains("0003_link_redirect_options"))
+        #expect(modified.stderr.contains("0003_link_redirect_options.sql was edited after it was applied"), "\(modified.stderr)")
+        #expect(modified.stderr.contains("new migration"))
+
+        // An applied file missing: exit 2 too.
+        try FileManager.default.removeItem(atPath: edited)
+        try FileManager.default.removeItem(atPath: directory + "/0999_later.sql")
+        let missing = try await status()
+        #expect(missing.status == 2, "\(missing.stdout)\(missing.stderr)")
+        #expect(missing.stderr.contains("0003_link_redirect_options is applied in the database but has no file"), "\(missing.stderr)")
         await db.drop()
     }
 

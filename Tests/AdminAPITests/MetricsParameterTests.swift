@@ -23,6 +23,47 @@ import Testing
         #expect(toOnly.from == ISO8601.parse("2026-09-01T00:00:00Z"))
     }
 
+    @Test func fromAlone_endsNow_howeverLongAgoItIs() throws {
+        // README and OpenAPI: `to` defaults to now. It used to end 30 days after `from`.
+        let since = try MetricsParameters([("from", "2026-08-01")], scope: .organisation, now: Self.now).query
+        #expect(since.from == ISO8601.parse("2026-08-01T00:00:00Z"))
+        #expect(since.to == Self.now)
+        #expect(throws: APIError.self) {
+            try MetricsParameters([("from", "2026-12-01")], scope: .organisation, now: Self.now)
+        }
+    }
+
+    @Test func aRepeatedParameter_isA400_namingIt() throws {
+        for name in ["from", "to", "interval", "tz", "includeBots", "top"] {
+            let value = ["from": "2026-11-01", "to": "2026-11-02", "interval": "day", "tz": "UTC", "includeBots": "true", "top": "5"][name]!
+            do {
+                _ = try MetricsParameters([(name, value), (name, value)], scope: .organisation, now: Self.now)
+                Issue.record("\(name) twice was accepted")
+            } catch {
+                #expect(error.errors.map(\.field) == [name])
+                #expect(error.errors.map(\.code) == ["repeated"])
+            }
+        }
+        let reader = QueryReader([("tag", "a"), ("tag", "b"), ("from", "x")], known: ["tag", "from"], repeatable: ["tag"])
+        #expect(reader.errors.isEmpty)
+        #expect(reader.all("tag") == ["a", "b"])
+        #expect(reader.all("link").isEmpty)
+    }
+
+    @Test func shortCodes_startingLikeAFormula_getAQuote_unlessRaw() {
+        let id = EntityID(high: 1, low: 2)
+        let row = Array("\(EntityID(high: 9, low: 9)),2026-11-22T10:30:15.000000Z,\(id),false,,,,,,,,,\n".utf8)
+        func output(raw: Bool) -> String {
+            var bytes: [UInt8] = []
+            row.withUnsafeBytes { ClickExport.ShortCodes([(id, "-1+2")], raw: raw).insert($0, into: &bytes) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(output(raw: false).contains(",\(id),'-1+2,false,"))
+        #expect(output(raw: true).contains(",\(id),-1+2,false,"))
+        #expect(ClickExport.cell("x", raw: true) == "x")
+        #expect(ClickExport.cell("x", raw: false).hasPrefix("CASE WHEN left(x, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r')"))
+    }
+
     @Test func rangesWidenToWholeHours_andTopListsCoverEveryDayTouched() {
         let query = MetricsQuery(
             scope: .organisation, from: ISO8601.parse("2026-11-20T23:59:59Z")!, to: ISO8601.parse("2026-11-22T00:00:01Z")!)

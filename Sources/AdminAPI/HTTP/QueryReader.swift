@@ -6,21 +6,33 @@ import ShortLinkCore
 struct QueryReader {
     /// The last value of each parameter.
     let values: [String: String]
+    /// Every value of each parameter, in order.
+    let lists: [String: [String]]
     private(set) var errors: [FieldError] = []
 
     /// - Parameters:
     ///   - parameters: the query parameters in order.
     ///   - known: the names the route takes; any other name is an error.
-    init(_ parameters: [(String, String)], known: Set<String>) {
+    ///   - repeatable: the names that may be given more than once (read with ``all(_:)``);
+    ///     any other name given twice is an error (`repeated`) rather than a silent choice.
+    init(_ parameters: [(String, String)], known: Set<String>, repeatable: Set<String> = []) {
         var values: [String: String] = [:]
+        var lists: [String: [String]] = [:]
         for (name, value) in parameters {
             if !known.contains(name) {
                 errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a known query parameter"))
+            } else if lists[name]?.count == 1, !repeatable.contains(name) {
+                errors.append(FieldError(field: name, code: "repeated", message: "may be given only once"))
             }
             values[name] = value
+            lists[name, default: []].append(value)
         }
         self.values = values
+        self.lists = lists
     }
+
+    /// Every value of a repeatable parameter, in order (empty when absent).
+    func all(_ name: String) -> [String] { lists[name] ?? [] }
 
     /// Records a problem with one parameter.
     mutating func fail(_ name: String, _ code: String, _ message: String) {

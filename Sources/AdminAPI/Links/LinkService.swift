@@ -70,11 +70,19 @@ public struct LinkService: Sendable {
                 case .success(let link): outcomes.append(committed ? .created(link) : .skipped)
                 case .failure(let error):
                     let mapped = StorageErrorMapping.map(error, path: drafts[index].path)
-                    outcomes.append(.failed(mapped as? APIError ?? APIError(.internal, "the link could not be stored")))
+                    outcomes.append(.failed(mapped as? APIError ?? Self.notStored(mapped)))
                 case nil: outcomes.append(.failed(APIError(.internal, "the link could not be stored")))
                 }
             }
         }
         return (outcomes, committed && !results.isEmpty)
+    }
+
+    /// A row the database refused for a reason no rule maps (a trigger, a full disk…), with
+    /// the cause: `PGError`'s description is the SQLSTATE and the server's message, never a
+    /// parameter value or the connection URL.
+    static func notStored(_ error: any Error) -> APIError {
+        guard let error = error as? PGError else { return APIError(.internal, "the link could not be stored") }
+        return APIError(.internal, "the link could not be stored: \(error.description)")
     }
 }

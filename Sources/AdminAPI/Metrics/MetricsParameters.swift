@@ -2,8 +2,8 @@ import Foundation
 import ShortLinkCore
 import Storage
 
-/// The query parameters of the metrics endpoints, checked: unknown parameters and bad
-/// values are a 400 naming each one.
+/// The query parameters of the metrics endpoints, checked: unknown parameters, bad values
+/// and a parameter given twice are a 400 naming each one.
 ///
 /// Defaults: `to` now, `from` 30 days before `to`, `interval=day`, `tz=UTC`,
 /// `includeBots=false`, `top=10`.
@@ -18,7 +18,9 @@ struct MetricsParameters {
         var reader = QueryReader(parameters, known: Self.known)
         let parsedFrom = reader.time("from")
         let parsedTo = reader.time("to")
-        let to = parsedTo ?? (parsedFrom.map { min(now, $0.adding(seconds: Self.defaultSpanSeconds)) } ?? now)
+        // `to` is now unless given, whether or not `from` is (README, OpenAPI): a `from` alone
+        // means "since then".
+        let to = parsedTo ?? now
         let from = parsedFrom ?? to.adding(seconds: -Self.defaultSpanSeconds)
         if reader.values["from"] != nil || reader.values["to"] != nil, reader.errors.isEmpty, from >= to {
             reader.fail("from", "range", "must be before to")
