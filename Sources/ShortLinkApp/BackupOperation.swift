@@ -12,9 +12,10 @@ import NIOPosix
 ///
 /// A backup is written to `FILE.partial` and renamed when `pg_dump` succeeded, so `FILE` is
 /// always a complete archive. A restore refuses a database that already holds users, clients,
-/// links or tags unless forced; it runs in one transaction (`--single-transaction`), so a
-/// failed restore leaves the target as it was, and replaces what the archive holds
-/// (`--clean --if-exists`), without owners or grants from the source (`--no-owner --no-acl`).
+/// links or tags unless forced. It replays the archive (`pg_restore --no-owner --no-acl` into
+/// `psql`) after emptying schema `public`, all in one transaction that is committed only when
+/// `pg_restore` read the whole archive and every statement succeeded: a failed restore leaves
+/// the target as it was.
 public struct BackupOperation: Sendable {
     let url: String
     let pool: PGPool
@@ -91,17 +92,22 @@ public struct BackupOperation: Sendable {
         }
         let tools = try PostgresClientTools.locate(serverMajor: try await serverMajor())
         let secret = ConnectionSecret(splitting: url)
-        let result = try await NIOThreadPool.singleton.runIfActive {
-            try ToolProcess.run(
-                tools.pgRestore,
-                ["--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
-                 "--dbname=\(secret.connection)", file],
-                environment: Self.environment(secret))
+        let (restore, psql) = try await NIOThreadPool.singleton.runIfActive {
+            try ToolProcess.pipe(
+                producer: (tools.pgRestore, ["--no-owner", "--no-acl", "--file=-", file]),
+                into: (tools.psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--dbname=\(secret.connection)", "--file=-"]),
+                environment: Self.environment(secret),
+                prologue: Self.prologue, epilogue: "COMMIT;\n")
         }
-        guard result.status == 0 else {
+        guard restore.status == 0 else {
             throw AppError(
                 code: .invalidInput,
-                message: "pg_restore failed (status \(result.status)); the database is unchanged: \(Self.tail(secret.redacting(result.standardError)))")
+                message: "pg_restore could not read \(file) (status \(restore.status)); the database is unchanged: \(Self.tail(secret.redacting(restore.standardError)))")
+        }
+        guard psql.status == 0 else {
+            throw AppError(
+                code: .databaseUnavailable,
+                message: "restoring failed (psql status \(psql.status)); the database is unchanged: \(Self.tail(secret.redacting(psql.standardError)))")
         }
         let counts = try await self.counts()
         return [
@@ -109,6 +115,18 @@ public struct BackupOperation: Sendable {
             "restart running `shortlinks serve` instances so their link caches reload; serve applies newer migrations at start",
         ]
     }
+
+    /// What runs before the archive's script, in the same transaction: the schema the service
+    /// lives in is emptied (tables, functions, the `hll` extension), so the archive's objects
+    /// never meet existing ones (`pg_restore --clean` cannot drop the constraints of click
+    /// partitions), and nothing of it is lost unless the whole restore commits.
+    static let prologue = """
+        BEGIN;
+        DROP SCHEMA IF EXISTS public CASCADE;
+        CREATE SCHEMA public;
+        SET client_min_messages = warning;
+
+        """
 
     /// The child's environment: ours, minus variables that would point it elsewhere or
     /// carry the URL, plus the password.

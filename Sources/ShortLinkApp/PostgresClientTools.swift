@@ -1,6 +1,6 @@
 import Foundation
 
-/// Finds `pg_dump` and `pg_restore` the way the embedded cluster finds its server programs:
+/// Finds `pg_dump`, `pg_restore` and `psql` the way the embedded cluster finds its server programs:
 /// `pg_config --bindir`, then `/usr/lib/postgresql/<version>/bin` from the highest version
 /// down, then the `PATH`. A directory for the server's own major version comes first, because
 /// `pg_dump` refuses a server newer than itself.
@@ -9,8 +9,10 @@ struct PostgresClientTools: Sendable {
     var pgDump: String
     /// Absolute path of `pg_restore`.
     var pgRestore: String
+    /// Absolute path of `psql`.
+    var psql: String
 
-    static let programs = ["pg_dump", "pg_restore"]
+    static let programs = ["pg_dump", "pg_restore", "psql"]
 
     /// - Parameter serverMajor: the server's major version (e.g. 15), when known.
     static func locate(serverMajor: Int? = nil) throws -> PostgresClientTools {
@@ -23,11 +25,11 @@ struct PostgresClientTools: Sendable {
         candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
             .split(separator: ":").map(String.init)
         for directory in candidates where programs.allSatisfy({ FileManager.default.isExecutableFile(atPath: "\(directory)/\($0)") }) {
-            return PostgresClientTools(pgDump: "\(directory)/pg_dump", pgRestore: "\(directory)/pg_restore")
+            return PostgresClientTools(pgDump: "\(directory)/pg_dump", pgRestore: "\(directory)/pg_restore", psql: "\(directory)/psql")
         }
         throw AppError(
             code: .invalidConfiguration,
-            message: "pg_dump and pg_restore not found (looked at pg_config --bindir, /usr/lib/postgresql/*/bin and the PATH). Install them with: apt-get install -y --no-upgrade postgresql-client-15")
+            message: "pg_dump, pg_restore and psql not found (looked at pg_config --bindir, /usr/lib/postgresql/*/bin and the PATH). Install them with: apt-get install -y --no-upgrade postgresql-client-15")
     }
 
     private static func pgConfigBindir() -> String? {

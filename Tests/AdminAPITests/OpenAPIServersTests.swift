@@ -31,7 +31,8 @@ import Testing
         let admin = try await LiveAdmin.start()
         let (servers, _) = try await Self.servers(admin)
         await admin.stop()
-        #expect(servers == .array([["url": "/"]]))
+        #expect(servers?.arrayValue?.count == 1)
+        #expect(servers?.arrayValue?.first?["url"] == "/")
     }
 
     @Test func served_replacesOnlyTheTopLevelServers() throws {

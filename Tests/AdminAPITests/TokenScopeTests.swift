@@ -27,14 +27,12 @@ import Testing
         let admin = try await LiveAdmin.start()
         let token = try await admin.token(scope: .readOnly)
         let list = try await admin.request("GET", "/api/v1/clients", token: token)
-        let head = try await admin.request("HEAD", "/api/v1/clients", token: token)
         let create = try await admin.request("POST", "/api/v1/clients", token: token, body: #"{"name":"Acme"}"#)
         let newToken = try await admin.request("POST", "/api/v1/tokens", token: token, body: #"{"name":"escalate"}"#)
         let clients = try await admin.db.pool.query("SELECT count(*) FROM clients")[0].decode(0, as: Int.self)
         let tokens = try await admin.db.pool.query("SELECT count(*) FROM api_tokens")[0].decode(0, as: Int.self)
         await admin.stop()
         #expect(list.status == 200)
-        #expect(head.status == 200)
         for refused in [create, newToken] {
             #expect(refused.status == 403)
             #expect(refused.body.contains(#""code":"token_read_only""#))
@@ -74,9 +72,10 @@ import Testing
             let expiry = try #require(created.json["expiresAt"]?.stringValue.flatMap(ISO8601.parse))
             let thirtyDays = before.adding(seconds: 30 * 86_400)
             #expect(expiry >= thirtyDays && expiry <= thirtyDays.adding(seconds: 60))
-            let atTime = try await client.post("/api/v1/tokens", #"{"name":"until","expiresAt":"2099-01-01T00:00:00Z"}"#)
-            #expect(atTime.status == 201)
-            #expect(atTime.json["expiresAt"] == "2099-01-01T00:00:00Z")
+            let inAYear = Timestamp(microsecondsSinceEpoch: (before.microsecondsSinceEpoch / 1_000_000 + 365 * 86_400) * 1_000_000)
+            let atTime = try await client.post("/api/v1/tokens", #"{"name":"until","expiresAt":"\#(inAYear.iso8601)"}"#)
+            #expect(atTime.status == 201, "\(atTime.body)")
+            #expect(atTime.json["expiresAt"]?.stringValue.flatMap(ISO8601.parse) == inAYear)
             #expect(atTime.json["scope"] == "read-write")
             let seconds = try await client.post("/api/v1/tokens", #"{"name":"hour","expiresIn":3600}"#)
             #expect(seconds.status == 201)
@@ -101,6 +100,7 @@ import Testing
                 (#"{"name":"a","expiresIn":"99999w"}"#, 422, "expiresIn"),
                 (#"{"name":"a","expiresIn":true}"#, 400, "expiresIn"),
                 (#"{"name":"a","expiresAt":"2001-01-01T00:00:00Z"}"#, 422, "expiresAt"),
+                (#"{"name":"a","expiresAt":"2999-01-01T00:00:00Z"}"#, 422, "expiresAt"),
                 (#"{"name":"a","expiresAt":"tomorrow"}"#, 422, "expiresAt"),
                 (#"{"name":"a","expiresIn":"1d","expiresAt":"2099-01-01T00:00:00Z"}"#, 422, "expiresIn"),
             ] {

@@ -1,5 +1,6 @@
 /// The committed OpenAPI document as served: its top-level `servers` replaced by the one this
-/// deployment answers at (``AdminConfiguration/publicURL``, or the relative `/`), the rest
+/// deployment answers at (``AdminConfiguration/publicURL``; without one the committed relative
+/// `/` stays), the rest
 /// left byte for byte as committed (member order included, so diffs against the file stay readable).
 enum OpenAPIDocument {
     /// The served bytes.
@@ -7,7 +8,9 @@ enum OpenAPIDocument {
     ///   - committed: the document in the repository.
     ///   - publicURL: the admin API's public URL; `nil` serves the relative server `/`.
     static func served(_ committed: [UInt8], publicURL: String?) -> [UInt8] {
-        let server: JSONValue = ["url": .string(publicURL ?? "/")]
+        // The committed document already names the relative server.
+        guard let publicURL else { return committed }
+        let server: JSONValue = ["url": .string(publicURL)]
         let servers = Array(JSONValue.array([server]).serialized.utf8)
         guard let range = topLevelValueRange(of: "servers", in: committed) else { return committed }
         return Array(committed[..<range.lowerBound]) + servers + Array(committed[range.upperBound...])
