@@ -122,9 +122,9 @@ public struct BackupOperation: Sendable {
     /// partitions), and nothing of it is lost unless the whole restore commits.
     static let prologue = """
         BEGIN;
+        SET LOCAL client_min_messages = warning;
         DROP SCHEMA IF EXISTS public CASCADE;
         CREATE SCHEMA public;
-        SET client_min_messages = warning;
 
         """
 

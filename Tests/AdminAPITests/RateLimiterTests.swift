@@ -1,4 +1,6 @@
 @testable import AdminAPI
+import ShortLinkCore
+import Storage
 import Synchronization
 import Testing
 
@@ -80,5 +82,15 @@ import Testing
         #expect(RateLimitConfiguration(perSecond: 2.5).burst == 3)
         #expect(RateLimitConfiguration(perSecond: 0.1).burst == 1)
         #expect(RateLimitConfiguration(perSecond: 5, burst: 20).isEnabled)
+    }
+
+    @Test func identities_haveOneBucketPerTokenAndPerOIDCUser() {
+        let user = User(id: .random(), email: "a@macondo.example", name: "A", avatarURL: nil, createdAt: .now(), updatedAt: .now())
+        let tokenA = StaffIdentity(user: user, method: .apiToken(.random()))
+        let tokenB = StaffIdentity(user: user, method: .apiToken(.random()))
+        let oidc = StaffIdentity(user: user, method: .oidc)
+        #expect(Set([tokenA.rateLimitKey, tokenB.rateLimitKey, oidc.rateLimitKey]).count == 3)
+        #expect(oidc.rateLimitKey == StaffIdentity(user: user, method: .oidc).rateLimitKey)
+        #expect(oidc.scope == .readWrite)
     }
 }
