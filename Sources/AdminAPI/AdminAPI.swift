@@ -22,6 +22,8 @@ public struct AdminAPI: Sendable {
     let authenticator: Authenticator
     let avatarRules = TargetURLRules(forbiddenHosts: [])
     let openAPIDocument: [UInt8]
+    /// One per API value, so every router it makes shares the callers' buckets; `nil` when off.
+    let rateLimiter: RateLimiter?
 
     /// Creates the API.
     /// - Parameters:
@@ -44,10 +46,12 @@ public struct AdminAPI: Sendable {
         links = LinkService(pool: pool, configuration: configuration)
         authenticator = Authenticator(
             tokens: TokenRepository(pool: pool), users: UserRepository(pool: pool), auth: configuration.auth, logger: logger)
-        openAPIDocument = Self.loadOpenAPIDocument()
+        rateLimiter = configuration.rateLimit.isEnabled ? RateLimiter(configuration: configuration.rateLimit) : nil
+        openAPIDocument = OpenAPIDocument.served(Self.loadOpenAPIDocument(), publicURL: configuration.publicURL)
     }
 
-    /// The committed OpenAPI 3.1 document (`Sources/AdminAPI/Resources/openapi.json`).
+    /// The committed OpenAPI 3.1 document (`Sources/AdminAPI/Resources/openapi.json`); the
+    /// served one has `servers` set from ``AdminConfiguration/publicURL``.
     public static func loadOpenAPIDocument() -> [UInt8] {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
             let data = try? Data(contentsOf: url)
@@ -58,10 +62,15 @@ public struct AdminAPI: Sendable {
     /// The router with every route and middleware.
     public func makeRouter() -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
+        if !configuration.corsAllowedOrigins.isEmpty {
+            // Outermost: preflights are answered before authentication, and problem
+            // documents from the middleware below get the CORS headers too.
+            router.add(middleware: CrossOriginMiddleware(allowedOrigins: configuration.corsAllowedOrigins))
+        }
         router.add(middleware: ProblemMiddleware(logger: logger, metrics: AdminMetrics(registry: metrics)))
         router.add(middleware: DatabaseUnavailableMiddleware(logger: logger))
         MetaRoutes(api: self).registerPublic(on: router)
-        router.add(middleware: AuthMiddleware(authenticator: authenticator))
+        router.add(middleware: AuthMiddleware(authenticator: authenticator, limiter: rateLimiter))
         MetaRoutes(api: self).register(on: router)
         UserRoutes(api: self).register(on: router)
         TokenRoutes(api: self).register(on: router)

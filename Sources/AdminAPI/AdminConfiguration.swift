@@ -18,6 +18,15 @@ public struct AdminConfiguration: Sendable {
     public var maxBulkLinks: Int
     /// Authentication settings.
     public var auth: AuthConfiguration
+    /// The URL staff reach this admin API at (behind a proxy: the proxy's), e.g.
+    /// `https://admin.sho.rt`, without a trailing slash; the OpenAPI document's `servers`.
+    /// Default `nil`: a relative server `/`, i.e. wherever the document was fetched from.
+    public var publicURL: String? = nil
+    /// Browser origins (`https://console.example`) allowed to call the API cross-origin;
+    /// compared exactly (scheme, host, port). Default empty: no CORS headers at all.
+    public var corsAllowedOrigins: [String] = []
+    /// Per-credential request rate limit; default off.
+    public var rateLimit: RateLimitConfiguration = RateLimitConfiguration()
 
     /// Creates admin settings.
     public init(

@@ -181,7 +181,7 @@ public struct AppConfiguration: Sendable {
         return settings
     }
 
-    private static func list(_ reader: ConfigReader, _ key: String, default fallback: [String] = []) -> [String] {
+    static func list(_ reader: ConfigReader, _ key: String, default fallback: [String] = []) -> [String] {
         reader.stringArray(forKey: ConfigKey(key), default: fallback)
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -220,11 +220,13 @@ public struct AppConfiguration: Sendable {
                 refreshSeconds: reader.double(forKey: "auth.oidc.refreshSeconds", default: 3600),
                 leewaySeconds: reader.double(forKey: "auth.oidc.leewaySeconds", default: 60))
         }
-        return AdminConfiguration(
+        var admin = AdminConfiguration(
             host: host, port: port, publicBaseURL: baseURL, codeLength: codeLength,
             maxBodyBytes: reader.int(forKey: "admin.maxBodyBytes", default: defaults.maxBodyBytes),
             maxBulkLinks: reader.int(forKey: "admin.maxBulkLinks", default: defaults.maxBulkLinks),
             auth: AuthConfiguration(allowedDomains: list(reader, "auth.allowedDomains"), oidc: oidc))
+        try readAdminAccess(reader, into: &admin)
+        return admin
     }
 
     private static func edgeConfiguration(_ reader: ConfigReader) throws -> EdgeConfiguration {

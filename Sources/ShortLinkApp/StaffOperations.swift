@@ -35,18 +35,32 @@ public struct StaffOperations: Sendable {
     /// - Parameters:
     ///   - email: the user's e-mail.
     ///   - name: a label for the token; default `cli`.
-    public func createToken(email: String, name: String = "cli") async throws -> [String] {
+    ///   - expiresIn: a lifetime such as `30d`, `12h` or `3600`; default none.
+    ///   - expiresAt: an RFC 3339 expiry instead; default none (never expires).
+    ///   - readOnly: limit the token to GET and HEAD; default `false`.
+    public func createToken(
+        email: String, name: String = "cli", expiresIn: String? = nil, expiresAt: String? = nil, readOnly: Bool = false
+    ) async throws -> [String] {
+        let expiry: Timestamp?
+        switch TokenLifetime.expiry(expiresIn: expiresIn, expiresAt: expiresAt, now: .now()) {
+        case .success(let time): expiry = time
+        case .failure(let error):
+            let option = error.field == "expiresIn" ? "--expires-in" : "--expires-at"
+            throw AppError(code: .invalidInput, message: "\(option) \(error.message)")
+        }
         let user = try await self.user(email: email)
         let secret = APITokenSecret.generate()
         let token: APIToken
         do {
             token = try await TokenRepository(pool: pool).create(
-                userID: user.id, name: name, digest: secret.digest, prefix: secret.prefix)
+                userID: user.id, name: name, digest: secret.digest, prefix: secret.prefix, expiresAt: expiry,
+                scope: readOnly ? .readOnly : .readWrite)
         } catch let error as ValidationError {
             throw AppError(code: .invalidInput, message: "--\(error.field) \(error.message)")
         }
         return [
             "created API token '\(token.name)' for \(user.email), id \(token.id), prefix \(token.prefix)",
+            "scope \(token.scope.rawValue), \(token.expiresAt.map { "expires \($0.iso8601)" } ?? "never expires")",
             "it is shown only now; use it as: Authorization: Bearer <token>",
             "token: \(secret.token)",
         ]
@@ -60,7 +74,7 @@ public struct StaffOperations: Sendable {
         let now = Timestamp.now()
         return ["tokens of \(user.email): \(tokens.count)"] + tokens.map { token in
             let state = token.revokedAt != nil ? "revoked" : (token.isUsable(at: now) ? "active" : "expired")
-            return "\(token.id)  \(token.prefix)…  \(state)  '\(token.name)'  created \(token.createdAt.iso8601)  last used \(token.lastUsedAt?.iso8601 ?? "never")"
+            return "\(token.id)  \(token.prefix)…  \(state)  \(token.scope.rawValue)  '\(token.name)'  created \(token.createdAt.iso8601)  expires \(token.expiresAt?.iso8601 ?? "never")  last used \(token.lastUsedAt?.iso8601 ?? "never")"
         }
     }
 

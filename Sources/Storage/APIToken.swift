@@ -2,6 +2,14 @@ public import ShortLinkCore
 
 /// An API token as stored: never the secret, only its SHA-256 digest and a recognisable prefix.
 public struct APIToken: Hashable, Sendable {
+    /// What a token may do (`api_tokens.scope`).
+    public enum Scope: String, Sendable, CaseIterable {
+        /// Every request its user may make (the default).
+        case readWrite = "read-write"
+        /// Only `GET` and `HEAD`; anything else is refused with 403 `token_read_only`.
+        case readOnly = "read-only"
+    }
+
     /// Row key.
     public var id: EntityID
     /// The staff member the token acts as.
@@ -18,11 +26,13 @@ public struct APIToken: Hashable, Sendable {
     public var expiresAt: Timestamp?
     /// When the token was created.
     public var createdAt: Timestamp
+    /// What the token may do; default ``Scope/readWrite``.
+    public var scope: Scope
 
     /// Creates a token value.
     public init(
         id: EntityID, userID: EntityID, name: String, prefix: String, lastUsedAt: Timestamp?, revokedAt: Timestamp?,
-        expiresAt: Timestamp?, createdAt: Timestamp
+        expiresAt: Timestamp?, createdAt: Timestamp, scope: Scope = .readWrite
     ) {
         self.id = id
         self.userID = userID
@@ -32,6 +42,13 @@ public struct APIToken: Hashable, Sendable {
         self.revokedAt = revokedAt
         self.expiresAt = expiresAt
         self.createdAt = createdAt
+        self.scope = scope
+    }
+
+    /// Whether the token has expired at `now` (revoked or not).
+    /// - Parameter now: the current time.
+    public func isExpired(at now: Timestamp) -> Bool {
+        expiresAt.map { $0 <= now } ?? false
     }
 
     /// Whether the token may authenticate at `now`: not revoked and not expired.

@@ -4,7 +4,7 @@ public import ShortLinkCore
 /// API tokens. Only digests are stored; the secret is shown once by whoever created it.
 public struct TokenRepository: Sendable {
     let pool: PGPool
-    static let columns = "id, user_id, name, token_prefix, last_used_at, revoked_at, expires_at, created_at"
+    static let columns = "id, user_id, name, token_prefix, last_used_at, revoked_at, expires_at, created_at, scope"
 
     /// How stale `last_used_at` may get before a use writes it again: writing on every
     /// request would turn each read into a write.
@@ -20,16 +20,18 @@ public struct TokenRepository: Sendable {
     ///   - name: a label (trimmed, non-empty).
     ///   - digest: SHA-256 of the secret, 32 bytes.
     ///   - prefix: the first characters of the secret.
-    ///   - expiresAt: optional expiry.
+    ///   - expiresAt: optional expiry; default never.
+    ///   - scope: what it may do; default read-write.
     public func create(
-        userID: EntityID, name: String, digest: [UInt8], prefix: String, expiresAt: Timestamp? = nil
+        userID: EntityID, name: String, digest: [UInt8], prefix: String, expiresAt: Timestamp? = nil,
+        scope: APIToken.Scope = .readWrite
     ) async throws -> APIToken {
         let name = try Names.normalized(name, field: "name")
         let rows = try await pool.query(
             """
-            INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, expires_at)
-            VALUES ($1, $2, $3, $4, $5) RETURNING \(Self.columns)
-            """, [userID.pg, name, PGBytes(digest), prefix, expiresAt?.pg])
+            INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, expires_at, scope)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(Self.columns)
+            """, [userID.pg, name, PGBytes(digest), prefix, expiresAt?.pg, scope.rawValue])
         return try Self.token(rows[0])
     }
 
@@ -50,7 +52,7 @@ public struct TokenRepository: Sendable {
                   AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))
                 RETURNING id
             )
-            SELECT f.id, f.user_id, f.name, f.token_prefix, f.last_used_at, f.revoked_at, f.expires_at, f.created_at,
+            SELECT f.id, f.user_id, f.name, f.token_prefix, f.last_used_at, f.revoked_at, f.expires_at, f.created_at, f.scope,
                    u.email AS user_email, u.name AS user_name, u.avatar_url AS user_avatar_url,
                    u.created_at AS user_created_at, u.updated_at AS user_updated_at,
                    (SELECT count(*) FROM touched) AS touched
@@ -94,6 +96,8 @@ public struct TokenRepository: Sendable {
             id: try row.id("id"), userID: try row.id("user_id"), name: try row.decode("name"),
             prefix: try row.decode("token_prefix"), lastUsedAt: try row.optionalTime("last_used_at"),
             revokedAt: try row.optionalTime("revoked_at"), expiresAt: try row.optionalTime("expires_at"),
-            createdAt: try row.time("created_at"))
+            createdAt: try row.time("created_at"),
+            // The CHECK constraint allows only these; anything else is read as the safer one.
+            scope: APIToken.Scope(rawValue: try row.decode("scope")) ?? .readOnly)
     }
 }

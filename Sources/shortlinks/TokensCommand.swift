@@ -17,17 +17,33 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: "A label for the token.")
         var name: String = "cli"
 
+        @Option(help: "Expire the token after this long: 3600 (seconds), 90m, 12h, 30d, 8w (1 minute to 10 years).")
+        var expiresIn: String?
+
+        @Option(help: "Expire the token at this RFC 3339 time, e.g. 2026-12-31T23:59:59Z.")
+        var expiresAt: String?
+
+        @Flag(help: "Allow only GET and HEAD requests with the token (reports, exports, lists).")
+        var readOnly = false
+
+        func validate() throws {
+            if expiresIn != nil && expiresAt != nil {
+                throw ValidationError("give --expires-in or --expires-at, not both")
+            }
+        }
+
         func run() async throws {
             let context = try await CommandContext.make(label: "tokens")
             let lines = try await Operations(bootstrap: context.bootstrap).withMigratedPool { pool in
-                try await StaffOperations(pool: pool).createToken(email: email, name: name)
+                try await StaffOperations(pool: pool).createToken(
+                    email: email, name: name, expiresIn: expiresIn, expiresAt: expiresAt, readOnly: readOnly)
             }
             lines.forEach { print($0) }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a user's tokens (id, prefix, state, name, times; never the secret).")
+        static let configuration = CommandConfiguration(abstract: "List a user's tokens (id, prefix, state, scope, name, times; never the secret).")
 
         @Option(help: "The user's e-mail.")
         var email: String

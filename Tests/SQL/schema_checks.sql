@@ -89,6 +89,7 @@ BEGIN
     ASSERT k.id IS NOT NULL AND k."timestamp" = now() AND k.is_bot = false, 'clicks defaults';
     ASSERT a.id IS NOT NULL AND a.created_at = now() AND a.revoked_at IS NULL AND a.expires_at IS NULL
            AND a.last_used_at IS NULL, 'api_tokens defaults';
+    ASSERT a.scope = 'read-write', 'api_tokens scope default (0007): read-write';
 
     -- A click "now" must land in a real monthly partition created by 0002.
     ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k.id)
@@ -501,6 +502,10 @@ BEGIN
         format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(%L::bytea), %L)',
                u, 'n', '\x02', ''),
         '23514', 'api_tokens_token_prefix_not_blank');
+    PERFORM pg_temp.expect_error(
+        format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, scope) VALUES (%L, %L, sha256(%L::bytea), %L, %L)',
+               u, 'n', '\x03', 'sl_x', 'admin'),
+        '23514', 'api_tokens_scope_check');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c;

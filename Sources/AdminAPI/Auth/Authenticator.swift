@@ -41,8 +41,10 @@ struct Authenticator: Sendable {
             throw APIError(.invalidCredentials, "unknown API token")
         }
         if token.revokedAt != nil { throw APIError(.invalidCredentials, "the API token was revoked") }
-        if !token.isUsable(at: .now()) { throw APIError(.invalidCredentials, "the API token has expired") }
-        return StaffIdentity(user: user, method: .apiToken(token.id))
+        if token.isExpired(at: .now()) {
+            throw APIError(.tokenExpired, "the API token has expired; create a new one (POST /api/v1/tokens or shortlinks tokens create)")
+        }
+        return StaffIdentity(user: user, method: .apiToken(token.id), scope: token.scope)
     }
 
     private func idToken(_ credential: String) async throws -> StaffIdentity {

@@ -54,6 +54,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         public static let payloadTooLarge = Code("payload_too_large", .contentTooLarge, "Payload too large")
         /// The body is not `application/json` (415).
         public static let unsupportedMediaType = Code("unsupported_media_type", .unsupportedMediaType, "Unsupported media type")
+        /// An API token past its `expiresAt` (401).
+        public static let tokenExpired = Code("token_expired", .unauthorized, "Token expired")
+        /// A read-only API token used for anything but GET or HEAD (403).
+        public static let tokenReadOnly = Code("token_read_only", .forbidden, "Token is read-only")
+        /// A cross-origin request from an origin not in `admin.corsAllowedOrigins` (403).
+        public static let originNotAllowed = Code("origin_not_allowed", .forbidden, "Origin not allowed")
+        /// The caller's request rate is over `admin.rateLimitPerSecond`; see `Retry-After` (429).
+        public static let rateLimited = Code("rate_limited", .tooManyRequests, "Too many requests")
         /// A dependency (the database) is unavailable (503).
         public static let unavailable = Code("unavailable", .serviceUnavailable, "Service unavailable")
         /// The database cannot be used right now: down, restarting, a killed session, no free
@@ -68,6 +76,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             .validationFailed, .notFound, .shortCodeTaken, .clientNameTaken, .campaignNameTaken,
             .tagNameTaken, .emailTaken, .payloadTooLarge, .unsupportedMediaType, .unavailable, .internal,
             .databaseUnavailable,
+            .tokenExpired, .tokenReadOnly, .originNotAllowed, .rateLimited,
         ]
     }
 

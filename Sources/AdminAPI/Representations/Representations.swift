@@ -44,7 +44,7 @@ extension APIToken {
             "id": .string(id.description), "userId": .string(userID.description), "name": .string(name),
             "prefix": .string(prefix), "lastUsedAt": .optional(lastUsedAt?.iso8601),
             "revokedAt": .optional(revokedAt?.iso8601), "expiresAt": .optional(expiresAt?.iso8601),
-            "createdAt": .string(createdAt.iso8601),
+            "createdAt": .string(createdAt.iso8601), "scope": .string(scope.rawValue),
         ]
     }
 }
