@@ -14,6 +14,8 @@ public struct AdminAPI: Sendable {
     /// The registry `/metrics` renders; the API adds its request series to it.
     public let metrics: PrometheusCollectorRegistry
     let readiness: ReadinessChecks
+    /// Prometheus text appended to `/metrics` (the edge's per-loop series); default none.
+    let additionalMetrics: (@Sendable () async -> String)?
     let logger: Logger
     let links: LinkService
     let authenticator: Authenticator
@@ -27,15 +29,18 @@ public struct AdminAPI: Sendable {
     ///   - metrics: the process's registry (owned by the composition root, shared with the
     ///     components that record metrics).
     ///   - readiness: what `/readyz` checks besides the database; default nothing more.
+    ///   - additionalMetrics: Prometheus text appended to `/metrics`; default none.
     ///   - logger: for errors and first OIDC logins.
     public init(
         configuration: AdminConfiguration, pool: PGPool, metrics: PrometheusCollectorRegistry,
-        readiness: ReadinessChecks = ReadinessChecks(), logger: Logger
+        readiness: ReadinessChecks = ReadinessChecks(), additionalMetrics: (@Sendable () async -> String)? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.pool = pool
         self.metrics = metrics
         self.readiness = readiness
+        self.additionalMetrics = additionalMetrics
         self.logger = logger
         links = LinkService(pool: pool, configuration: configuration)
         authenticator = Authenticator(
