@@ -90,11 +90,7 @@ final class RedirectHandler: ChannelDuplexHandler {
             wrote = false
             context.flush()
         }
-        if cycleRequests > 0 {
-            // One clock read per read cycle, however many requests it answered.
-            loop.metrics.observe(requests: cycleRequests, microseconds: Timestamp.now().microsecondsSinceEpoch - cycleStart)
-            cycleRequests = 0
-        }
+        observeCycle()
         context.fireChannelReadComplete()
     }
 
@@ -165,6 +161,8 @@ final class RedirectHandler: ChannelDuplexHandler {
         }
         if closing {
             closeAfterPendingWrites(context: context)
+            // A closing channel may see no channelReadComplete: record its requests now.
+            observeCycle()
             return
         }
         if consumed < buffer.readableBytes {
@@ -291,6 +289,13 @@ final class RedirectHandler: ChannelDuplexHandler {
     private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         bytes.count == text.utf8CodeUnitCount
             && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Records the requests answered in this read cycle: one clock read, however many there were.
+    private func observeCycle() {
+        guard cycleRequests > 0 else { return }
+        loop.metrics.observe(requests: cycleRequests, microseconds: Timestamp.now().microsecondsSinceEpoch - cycleStart)
+        cycleRequests = 0
     }
 
     // MARK: - Connection lifetime
