@@ -154,14 +154,8 @@ public final class EdgeServer: Service {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // The future-based bind adds no backoff (only NIO's async bind does):
-                    // without it a failing accept is retried at once, in a busy loop.
-                    try channel.pipeline.syncOperations.addHandler(
-                        AcceptBackoffHandler(shouldForwardIOErrorCaught: true) { _ in Self.acceptBackoff })
-                    try channel.pipeline.syncOperations.addHandler(
-                        ConnectionLimiter(
-                            limit: configuration.maxConnections, perClientLimit: configuration.maxConnectionsPerClient,
-                            trustedProxies: configuration.trustedProxies, counters: counters, logger: logger))
+                    try Self.addAcceptHandlers(
+                        to: channel.pipeline.syncOperations, configuration: configuration, counters: counters, logger: logger)
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -174,6 +168,22 @@ public final class EdgeServer: Service {
                     try channel.pipeline.syncOperations.addHandler(RedirectHandler(loop: context.value))
                 }
             }
+    }
+
+    /// The server channel's handlers: accept backoff, then the connection caps.
+    ///
+    /// The future-based bind adds no `AcceptBackoffHandler` (only NIO's async bind does):
+    /// without one, an `accept` failing for want of descriptors is retried at once, in a
+    /// busy loop on the accepting event loop.
+    static func addAcceptHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, configuration: EdgeConfiguration, counters: ConnectionCounters,
+        logger: Logger
+    ) throws {
+        try pipeline.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: true) { _ in Self.acceptBackoff })
+        try pipeline.addHandler(
+            ConnectionLimiter(
+                limit: configuration.maxConnections, perClientLimit: configuration.maxConnectionsPerClient,
+                trustedProxies: configuration.trustedProxies, counters: counters, logger: logger))
     }
 
     private func metricsBootstrap(group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
