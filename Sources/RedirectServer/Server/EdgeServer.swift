@@ -52,6 +52,8 @@ public final class EdgeServer: Service {
         do {
             try await serve(on: group)
         } catch {
+            // Scrapes must not submit to loops that are gone.
+            await metrics.detach()
             try? await group.shutdownGracefully()
             throw error
         }
