@@ -17,6 +17,8 @@ public struct AdminAPI: Sendable {
     /// Runs the readiness checks `/readyz` answers with; add it to the ServiceGroup so that
     /// they run in the background.
     public let readinessMonitor: ReadinessMonitor
+    /// Prometheus text appended to `/metrics` (the edge's per-loop series); default none.
+    let additionalMetrics: (@Sendable () async -> String)?
     let logger: Logger
     let links: LinkService
     let authenticator: Authenticator
@@ -32,15 +34,18 @@ public struct AdminAPI: Sendable {
     ///   - metrics: the process's registry (owned by the composition root, shared with the
     ///     components that record metrics).
     ///   - readiness: what `/readyz` checks besides the database; default nothing more.
+    ///   - additionalMetrics: Prometheus text appended to `/metrics`; default none.
     ///   - logger: for errors and first OIDC logins.
     public init(
         configuration: AdminConfiguration, pool: PGPool, metrics: PrometheusCollectorRegistry,
-        readiness: ReadinessChecks = ReadinessChecks(), logger: Logger
+        readiness: ReadinessChecks = ReadinessChecks(), additionalMetrics: (@Sendable () async -> String)? = nil,
+        logger: Logger
     ) {
         self.configuration = configuration
         self.pool = pool
         self.metrics = metrics
         self.readiness = readiness
+        self.additionalMetrics = additionalMetrics
         self.logger = logger
         readinessMonitor = ReadinessMonitor(pool: pool, checks: readiness, logger: logger)
         links = LinkService(pool: pool, configuration: configuration)

@@ -27,6 +27,17 @@ public struct AdminConfiguration: Sendable {
     public var corsAllowedOrigins: [String] = []
     /// Per-credential request rate limit; default off.
     public var rateLimit: RateLimitConfiguration = RateLimitConfiguration()
+    /// A connection that has not sent a complete request head this long after it opened,
+    /// or after the first byte of its next request, is closed; default 10 s.
+    public var headerTimeoutSeconds: Double = 10
+    /// A request whose body has not fully arrived this long after its head is answered
+    /// 408 and the connection closed; default 30 s (10 MiB at 350 KiB/s).
+    public var bodyTimeoutSeconds: Double = 30
+    /// A keep-alive connection with no request for this long is closed; default 60 s.
+    public var idleTimeoutSeconds: Double = 60
+    /// Connections beyond this many are closed at accept; default 1,000 (`serve` lowers it
+    /// to what the file-descriptor limit allows).
+    public var maxConnections: Int = 1_000
 
     /// Creates admin settings.
     public init(

@@ -11,7 +11,16 @@ public struct EdgeConfiguration: Sendable {
     /// Keep-alive connections with no complete request for this long are closed; default 60 s.
     public var idleTimeoutSeconds: Double
     /// Connections accepted beyond this many are closed at once; default 10,000.
+    /// `serve` lowers it to what the process's file-descriptor limit allows.
     public var maxConnections: Int
+    /// Connections from one client address (an IPv4 /32, an IPv6 /64) beyond this many are
+    /// closed at once; default 256; 0 turns the per-client cap off. Counted by the socket
+    /// peer at accept time; peers in ``trustedProxies`` are not counted (a proxy carries
+    /// many clients; it limits them itself).
+    public var maxConnectionsPerClient: Int
+    /// A connection that has not sent a complete request head this long after it opened,
+    /// or after the first byte of its next request, is closed; default 10 s.
+    public var headerTimeoutSeconds: Double
     /// Peers whose `X-Forwarded-For` / `Forwarded` headers are believed; default none.
     public var trustedProxies: [CIDR]
     /// Body of `/robots.txt`; default disallows everything, so crawlers do not click links.
@@ -32,21 +41,30 @@ public struct EdgeConfiguration: Sendable {
     public var captureBatchSize: Int
     /// On shutdown, connections still open after this long are closed; default 5 s.
     public var drainTimeoutSeconds: Double
+    /// Host of the edge's own metrics listener (`GET /metrics` only); default `nil`: none
+    /// (`serve --role edge` sets `127.0.0.1`, the admin listener serves them otherwise).
+    public var metricsHost: String?
+    /// Port of the metrics listener; default 9090 (0 picks a free port, for tests).
+    public var metricsPort: Int
 
     /// Creates a configuration; every parameter has the documented default.
     public init(
         host: String = "0.0.0.0", port: Int = 8080, eventLoops: Int? = nil,
-        idleTimeoutSeconds: Double = 60, maxConnections: Int = 10_000, trustedProxies: [CIDR] = [],
+        idleTimeoutSeconds: Double = 60, maxConnections: Int = 10_000, maxConnectionsPerClient: Int = 256,
+        headerTimeoutSeconds: Double = 10, trustedProxies: [CIDR] = [],
         robotsTxt: String = "User-agent: *\nDisallow: /\n",
         maxRequestLineBytes: Int = 8_192, maxHeaderBytes: Int = 8_192, maxHeaderCount: Int = 64,
         resyncIntervalSeconds: Double = 300, initialLoadTimeoutSeconds: Double = 60,
-        captureFlushMilliseconds: Int = 50, captureBatchSize: Int = 4_096, drainTimeoutSeconds: Double = 5
+        captureFlushMilliseconds: Int = 50, captureBatchSize: Int = 4_096, drainTimeoutSeconds: Double = 5,
+        metricsHost: String? = nil, metricsPort: Int = 9090
     ) {
         self.host = host
         self.port = port
         self.eventLoops = eventLoops.map { max(1, $0) }
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxConnections = maxConnections
+        self.maxConnectionsPerClient = maxConnectionsPerClient
+        self.headerTimeoutSeconds = headerTimeoutSeconds
         self.trustedProxies = trustedProxies
         self.robotsTxt = robotsTxt
         self.maxRequestLineBytes = maxRequestLineBytes
@@ -57,6 +75,8 @@ public struct EdgeConfiguration: Sendable {
         self.captureFlushMilliseconds = captureFlushMilliseconds
         self.captureBatchSize = captureBatchSize
         self.drainTimeoutSeconds = drainTimeoutSeconds
+        self.metricsHost = metricsHost
+        self.metricsPort = metricsPort
     }
 
     var limits: RequestHeadLimits {

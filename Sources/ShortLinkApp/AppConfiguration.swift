@@ -225,6 +225,16 @@ public struct AppConfiguration: Sendable {
             maxBodyBytes: reader.int(forKey: "admin.maxBodyBytes", default: defaults.maxBodyBytes),
             maxBulkLinks: reader.int(forKey: "admin.maxBulkLinks", default: defaults.maxBulkLinks),
             auth: AuthConfiguration(allowedDomains: list(reader, "auth.allowedDomains"), oidc: oidc))
+        admin.headerTimeoutSeconds = reader.double(forKey: "admin.headerTimeoutSeconds", default: defaults.headerTimeoutSeconds)
+        admin.bodyTimeoutSeconds = reader.double(forKey: "admin.bodyTimeoutSeconds", default: defaults.bodyTimeoutSeconds)
+        admin.idleTimeoutSeconds = reader.double(forKey: "admin.idleTimeoutSeconds", default: defaults.idleTimeoutSeconds)
+        admin.maxConnections = reader.int(forKey: "admin.maxConnections", default: defaults.maxConnections)
+        for (name, value) in [
+            ("admin.headerTimeoutSeconds", admin.headerTimeoutSeconds), ("admin.bodyTimeoutSeconds", admin.bodyTimeoutSeconds),
+            ("admin.idleTimeoutSeconds", admin.idleTimeoutSeconds), ("admin.maxConnections", Double(admin.maxConnections)),
+        ] where !(value > 0) {
+            throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
         try readAdminAccess(reader, into: &admin)
         return admin
     }
@@ -247,10 +257,17 @@ public struct AppConfiguration: Sendable {
             proxies.append(cidr)
         }
         let loops = reader.int(forKey: "edge.eventLoops", default: 0)
-        let configuration = EdgeConfiguration(
+        // The metrics listener runs for `serve --role edge` only (ServiceAssembly); "" or "off" disables it.
+        let metricsText = reader.string(forKey: "edge.metricsAddr", default: "127.0.0.1:9090")
+        let metrics: (String, Int)? =
+            ["", "off"].contains(metricsText) ? nil : try hostAndPort(metricsText, key: "SHORTLINKS_EDGE_METRICS_ADDR")
+        var configuration = EdgeConfiguration(
             host: host, port: port, eventLoops: loops > 0 ? loops : nil,
             idleTimeoutSeconds: reader.double(forKey: "edge.idleTimeoutSeconds", default: defaults.idleTimeoutSeconds),
             maxConnections: reader.int(forKey: "edge.maxConnections", default: defaults.maxConnections),
+            maxConnectionsPerClient: reader.int(
+                forKey: "edge.maxConnectionsPerClient", default: defaults.maxConnectionsPerClient),
+            headerTimeoutSeconds: reader.double(forKey: "edge.headerTimeoutSeconds", default: defaults.headerTimeoutSeconds),
             trustedProxies: proxies,
             robotsTxt: reader.string(forKey: "edge.robotsTxt", default: defaults.robotsTxt),
             maxRequestLineBytes: reader.int(forKey: "edge.maxRequestLineBytes", default: defaults.maxRequestLineBytes),
@@ -260,8 +277,14 @@ public struct AppConfiguration: Sendable {
                 forKey: "edge.resyncIntervalSeconds", default: defaults.resyncIntervalSeconds),
             captureFlushMilliseconds: reader.int(
                 forKey: "edge.captureFlushMilliseconds", default: defaults.captureFlushMilliseconds))
+        configuration.metricsHost = metrics?.0
+        configuration.metricsPort = metrics?.1 ?? defaults.metricsPort
+        guard configuration.maxConnectionsPerClient >= 0 else {
+            throw AppError(code: .invalidConfiguration, message: "edge.maxConnectionsPerClient must be 0 (no cap) or more")
+        }
         for (name, value) in [
             ("edge.idleTimeoutSeconds", configuration.idleTimeoutSeconds),
+            ("edge.headerTimeoutSeconds", configuration.headerTimeoutSeconds),
             ("edge.resyncIntervalSeconds", configuration.resyncIntervalSeconds),
             ("edge.maxConnections", Double(configuration.maxConnections)),
             ("edge.maxHeaderBytes", Double(configuration.maxHeaderBytes)),

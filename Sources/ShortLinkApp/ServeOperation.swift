@@ -1,5 +1,8 @@
+import AdminAPI
+import ClickPipeline
 public import Logging
 import LibPQ
+import NIOCore
 import RedirectServer
 import ServiceLifecycle
 import Storage
@@ -24,13 +27,14 @@ public struct ServeOperation: Sendable {
     /// instances starting together are safe). Returns after a graceful shutdown.
     public func run(role: ServeRole) async throws {
         MemoryTuning.configure()
+        let configuration = limitConnections(bootstrap.configuration, role: role)
         let url = try await bootstrap.databaseURL()
         let pool = bootstrap.makePool(url: url)
         do {
             let applied = try await bootstrap.migrator(pool: pool).migrate()
             if !applied.isEmpty { logger.info("applied migrations", metadata: ["count": "\(applied.count)"]) }
             let assembly = try ServiceAssembly.build(
-                configuration: bootstrap.configuration, role: role, pool: pool, databaseURL: url, logger: logger)
+                configuration: configuration, role: role, pool: pool, databaseURL: url, logger: logger)
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: assembly.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
@@ -45,5 +49,29 @@ public struct ServeOperation: Sendable {
             throw error
         }
         await pool.shutdown()
+    }
+
+    /// Raises the descriptor limit to the hard limit and lowers the listeners' connection
+    /// caps to what it allows (logged once), so connections never take the descriptors
+    /// the rest of the process needs.
+    private func limitConnections(_ configuration: AppConfiguration, role: ServeRole) -> AppConfiguration {
+        let limit = FileDescriptorBudget.raiseLimit()
+        let threads = (configuration.edge.eventLoops ?? NIOCore.System.coreCount) + configuration.clicks.pipeline.writers
+        let budget = FileDescriptorBudget.plan(
+            limit: limit, role: role, edgeConfigured: configuration.edge.maxConnections,
+            adminConfigured: configuration.admin.maxConnections, databaseConnections: configuration.database.maxConnections,
+            threads: threads)
+        var limited = configuration
+        var metadata: Logger.Metadata = ["limit": "\(budget.limit)", "reserve": "\(budget.reserve)"]
+        if role != .admin {
+            limited.edge.maxConnections = budget.edgeConnections
+            metadata["edgeMaxConnections"] = "\(budget.edgeConnections)"
+        }
+        if role != .edge {
+            limited.admin.maxConnections = budget.adminConnections
+            metadata["adminMaxConnections"] = "\(budget.adminConnections)"
+        }
+        logger.info("file descriptors", metadata: metadata)
+        return limited
     }
 }

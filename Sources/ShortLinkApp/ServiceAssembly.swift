@@ -46,7 +46,8 @@ public struct ServiceAssembly: Sendable {
         let registry = PrometheusCollectorRegistry()
         var assembly = ServiceAssembly(services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, metrics: registry)
         if role == .edge || role == .all {
-            try assembly.addEdge(configuration: configuration, pool: pool, databaseURL: databaseURL, logger: logger)
+            try assembly.addEdge(
+                configuration: configuration, role: role, pool: pool, databaseURL: databaseURL, logger: logger)
         }
         if role == .admin || role == .all {
             assembly.addAdmin(configuration: configuration, pool: pool, logger: logger)
@@ -54,7 +55,9 @@ public struct ServiceAssembly: Sendable {
         return assembly
     }
 
-    private mutating func addEdge(configuration: AppConfiguration, pool: PGPool, databaseURL: String, logger: Logger) throws {
+    private mutating func addEdge(
+        configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
+    ) throws {
         let sink: any ClickSink
         if configuration.clicks.store {
             let pipeline = try makePipeline(configuration: configuration, pool: pool, logger: logger)
@@ -66,9 +69,12 @@ public struct ServiceAssembly: Sendable {
             clickCounter = counter
             sink = counter
         }
+        // The edge's own metrics listener only without the admin listener (whose /metrics has them).
+        var edgeConfiguration = configuration.edge
+        if role != .edge { edgeConfiguration.metricsHost = nil }
         // After the pipeline, so the group stops the edge first and the pipeline drains last.
         let server = EdgeServer(
-            configuration: configuration.edge,
+            configuration: edgeConfiguration,
             links: PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger), clicks: sink,
             logger: Logger(label: "shortlinks.edge"))
         services.append(server)
@@ -102,10 +108,13 @@ public struct ServiceAssembly: Sendable {
                 return false
             }
         }
+        var edgeMetrics: (@Sendable () async -> String)?
+        if let edge { edgeMetrics = { await edge.metrics.prometheusText() } }
         let api = AdminAPI(
             configuration: configuration.admin, pool: pool, metrics: metrics,
             readiness: ReadinessAssembly.checks(
                 configuration: configuration, migrationsCurrent: migrationsCurrent, edge: edge, clicks: clicks),
+            additionalMetrics: edgeMetrics,
             logger: Logger(label: "shortlinks.admin"))
         // The readiness checks run in the background; /readyz answers with the last result.
         services.append(api.readinessMonitor)

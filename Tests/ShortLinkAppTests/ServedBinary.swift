@@ -7,18 +7,37 @@ import Testing
 final class ServedBinary: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// The edge's metrics listener (role edge), when its line was logged.
+    private(set) var metricsPort: Int?
+    /// The admin listener (role all/admin), when its line was logged.
+    private(set) var adminPort: Int?
     private let errors = Pipe()
     private(set) var log = ""
 
     static var executable: URL { ChildProcess.shortlinksExecutable }
 
-    init(databaseURL: String, spool: String, extraEnvironment: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - role: the `--role`; default edge.
+    ///   - fileDescriptorLimit: when set, the binary runs under `ulimit -n` of this (soft and hard).
+    init(
+        databaseURL: String, spool: String, extraEnvironment: [String: String] = [:], role: String = "edge",
+        fileDescriptorLimit: Int? = nil
+    ) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the shortlinks product first")
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--role", "edge"]
+        if let fileDescriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = [
+                "-c", "ulimit -n \(fileDescriptorLimit) && exec \"$0\" \"$@\"", Self.executable.path, "serve", "--role", role,
+            ]
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = ["serve", "--role", role]
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
         environment["SHORTLINKS_EDGE_ADDR"] = "127.0.0.1:0"
+        environment["SHORTLINKS_EDGE_METRICS_ADDR"] = "127.0.0.1:0"
+        environment["SHORTLINKS_ADMIN_ADDR"] = "127.0.0.1:0"
         environment["SHORTLINKS_MIGRATIONS_DIRECTORY"] = TestPostgres.migrationsDirectory
         environment["SHORTLINKS_GEOIP_DB"] = TestGeoIP.cityDatabasePath
         environment["SHORTLINKS_CLICKS_SPOOL_DIR"] = spool
@@ -31,17 +50,37 @@ final class ServedBinary: @unchecked Sendable {
         try process.run()
         // The port is in the "edge listening" log line.
         var found: Int?
+        var metrics: Int?
+        var admin: Int?
+        var text = ""
         let deadline = ContinuousClock.now + .seconds(60)
-        while found == nil, ContinuousClock.now < deadline, process.isRunning {
-            let chunk = errors.fileHandleForReading.availableData
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: #"address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                found = Int(log[range].split(separator: ":").last ?? "")
-            }
+        // Role edge logs the metrics listener right after the edge; role all/admin the admin listener.
+        func done() -> Bool {
+            guard role != "admin" else { return admin != nil }
+            return found != nil && (role == "edge" ? metrics != nil : admin != nil)
         }
+        while !done(), ContinuousClock.now < deadline, process.isRunning {
+            let chunk = errors.fileHandleForReading.availableData
+            text += String(decoding: chunk, as: UTF8.self)
+            found = Self.port(in: text, after: #"address=127\.0\.0\.1:"#)
+            metrics = Self.port(in: text, after: #"metrics=127\.0\.0\.1:"#)
+            admin = Self.port(in: text, after: #"listening on 127\.0\.0\.1:"#)
+        }
+        log = text
+        metricsPort = metrics
+        adminPort = admin
+        if role == "admin" { found = admin }
         if found == nil, process.isRunning { process.terminate() }
         port = try #require(found, "no listening line in: \(log)")
     }
+
+    private static func port(in log: String, after prefix: String) -> Int? {
+        guard let range = log.range(of: prefix + #"(\d+)"#, options: .regularExpression) else { return nil }
+        return Int(log[range].split(separator: ":").last ?? "")
+    }
+
+    /// Whether the process is still running.
+    var isRunning: Bool { process.isRunning }
 
     /// Starts the binary from a thread-pool thread (waiting for it blocks).
     static func start(databaseURL: String, spool: String) async throws -> ServedBinary {

@@ -20,10 +20,13 @@ struct MetaRoutes {
     func register(on router: Router<AdminRequestContext>) {
         let registry = api.metrics
         let document = api.openAPIDocument
+        let additionalMetrics = api.additionalMetrics
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            var text = registry.emitToBuffer()
+            if let additionalMetrics { text += Array(await additionalMetrics().utf8) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
         router.get("/api/v1/openapi.json") { _, _ in
             var headers = HTTPFields()

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -28,13 +29,28 @@ public final class AdminServer: Service, Sendable {
 
     /// Serves until the ServiceGroup shuts down (gracefully: open requests are answered).
     public func run() async throws {
+        let settings = api.configuration
+        let gate = AdminConnectionGate(limit: settings.maxConnections)
+        let server = HTTPServerBuilder { responder in
+            AdminChildChannel(
+                http: HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(idleTimeout: Self.amount(settings.idleTimeoutSeconds))),
+                gate: gate, headerTimeout: Self.amount(settings.headerTimeoutSeconds),
+                bodyTimeout: Self.amount(settings.bodyTimeoutSeconds))
+        }
         let application = Application(
             router: api.makeRouter(),
+            server: server,
             configuration: .init(address: .hostname(api.configuration.host, port: api.configuration.port), serverName: nil),
             onServerRunning: { channel in
                 self.boundPort.withLock { $0 = channel.localAddress?.port }
             },
             logger: Logger(label: "shortlinks.admin"))
         try await application.run()
+    }
+
+    private static func amount(_ seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(seconds * 1e9))
     }
 }

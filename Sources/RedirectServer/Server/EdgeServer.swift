@@ -14,6 +14,9 @@ public final class EdgeServer: Service {
     private let clicks: any ClickSink
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
+    private let boundMetricsPort = Mutex<Int?>(nil)
+    /// The edge's counters, for the admin `/metrics` and the edge's own metrics listener.
+    public let metrics = EdgeMetrics()
 
     /// - Parameters:
     ///   - configuration: listener, limits and cache settings.
@@ -29,6 +32,9 @@ public final class EdgeServer: Service {
 
     /// The port once listening (useful with port 0), else `nil`.
     public var port: Int? { boundPort.withLock { $0 } }
+
+    /// The metrics listener's port once listening, else `nil` (also when there is none).
+    public var metricsPort: Int? { boundMetricsPort.withLock { $0 } }
 
     /// Waits until the edge listens and returns its port.
     /// - Parameter timeout: how long to wait; default 60 s.
@@ -46,6 +52,8 @@ public final class EdgeServer: Service {
         do {
             try await serve(on: group)
         } catch {
+            // Scrapes must not submit to loops that are gone.
+            await metrics.detach()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -66,7 +74,8 @@ public final class EdgeServer: Service {
         let sync = LinkCacheSync(
             source: links, cache: cache, resyncInterval: .milliseconds(Int64(configuration.resyncIntervalSeconds * 1000)),
             logger: logger)
-        let limiter = ConnectionLimiter(limit: configuration.maxConnections)
+        let counters = metrics.connections
+        metrics.attach(contexts)
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await sync.run() }
@@ -79,23 +88,46 @@ public final class EdgeServer: Service {
                     context.value.capture.flush()
                 }
             }
-            let server = try await bootstrap(group: group, contexts: contexts, limiter: limiter)
+            let server = try await bootstrap(group: group, contexts: contexts)
                 .bind(host: configuration.host, port: configuration.port).get()
             let port = server.localAddress?.port ?? configuration.port
             boundPort.withLock { $0 = port }
-            logger.info("edge listening", metadata: ["address": "\(configuration.host):\(port)", "links": "\(cache.statistics.tableCount)"])
+            logger.info(
+                "edge listening",
+                metadata: [
+                    "address": "\(configuration.host):\(port)", "links": "\(cache.statistics.tableCount)",
+                    "maxConnections": "\(configuration.maxConnections)",
+                    "maxConnectionsPerClient": "\(configuration.maxConnectionsPerClient)",
+                ])
+            var metricsServer: (any Channel)?
+            if let host = configuration.metricsHost {
+                // Not fatal: redirects matter more than their metrics (9090 may be taken by
+                // a Prometheus on the same host).
+                do {
+                    let channel = try await metricsBootstrap(group: group).bind(host: host, port: configuration.metricsPort).get()
+                    let metricsPort = channel.localAddress?.port ?? configuration.metricsPort
+                    boundMetricsPort.withLock { $0 = metricsPort }
+                    logger.info("edge metrics listening", metadata: ["metrics": "\(host):\(metricsPort)"])
+                    metricsServer = channel
+                } catch {
+                    logger.error(
+                        "edge metrics listener could not listen; set edge.metricsAddr (SHORTLINKS_EDGE_METRICS_ADDR) or 'off'",
+                        metadata: ["metrics": "\(host):\(configuration.metricsPort)", "error": "\(error)"])
+                }
+            }
 
             try? await gracefulShutdown()
 
             // Stop accepting, then let connections finish what they were sent.
-            logger.info("edge draining", metadata: ["connections": "\(limiter.openConnections)"])
+            logger.info("edge draining", metadata: ["connections": "\(counters.open.load(ordering: .relaxed))"])
             try? await server.close()
+            try? await metricsServer?.close()
             for context in contexts {
                 context.eventLoop.execute { context.value.beginDraining() }
             }
             let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
             // Cancellation (not a graceful shutdown) skips the wait: loops close what is left.
-            while limiter.openConnections > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            while counters.open.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline, !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(10))
             }
             for timer in flushTimers { timer.cancel() }
@@ -103,19 +135,30 @@ public final class EdgeServer: Service {
             for context in contexts {
                 try? await context.eventLoop.submit { context.value.capture.close() }.get()
             }
+            await metrics.detach()
             tasks.cancelAll()
             logger.info("edge stopped")
         }
     }
 
+    /// How long accepting pauses after `accept` failed (out of file descriptors): the
+    /// kernel keeps new connections in the backlog meanwhile. NIO's default is 1 s.
+    static let acceptBackoff = TimeAmount.milliseconds(100)
+
     private func bootstrap(
-        group: MultiThreadedEventLoopGroup, contexts: [NIOLoopBound<LoopContext>], limiter: ConnectionLimiter
+        group: MultiThreadedEventLoopGroup, contexts: [NIOLoopBound<LoopContext>]
     ) async throws -> ServerBootstrap {
-        ServerBootstrap(group: group)
+        let configuration = self.configuration
+        let counters = metrics.connections
+        let logger = self.logger
+        return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4_096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(limiter) }
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.addAcceptHandlers(
+                        to: channel.pipeline.syncOperations, configuration: configuration, counters: counters, logger: logger)
+                }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
@@ -125,6 +168,40 @@ public final class EdgeServer: Service {
                         throw ChannelError.ioOnClosedChannel
                     }
                     try channel.pipeline.syncOperations.addHandler(RedirectHandler(loop: context.value))
+                }
+            }
+    }
+
+    /// The server channel's handlers: accept backoff, then the connection caps.
+    ///
+    /// The future-based bind adds no `AcceptBackoffHandler` (only NIO's async bind does):
+    /// without one, an `accept` failing for want of descriptors is retried at once, in a
+    /// busy loop on the accepting event loop.
+    static func addAcceptHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations, configuration: EdgeConfiguration, counters: ConnectionCounters,
+        logger: Logger
+    ) throws {
+        try pipeline.addHandler(AcceptBackoffHandler(shouldForwardIOErrorCaught: true) { _ in Self.acceptBackoff })
+        try pipeline.addHandler(
+            ConnectionLimiter(
+                limit: configuration.maxConnections, perClientLimit: configuration.maxConnectionsPerClient,
+                trustedProxies: configuration.trustedProxies, counters: counters, logger: logger))
+    }
+
+    private func metricsBootstrap(group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+        let metrics = self.metrics
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { _ in Self.acceptBackoff })
+                }
+            }
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(metrics: metrics))
                 }
             }
     }

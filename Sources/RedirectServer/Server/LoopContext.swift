@@ -19,6 +19,9 @@ final class LoopContext {
     let limits: RequestHeadLimits
     let trustedProxies: [CIDR]
     let idleTimeout: TimeAmount
+    let headerTimeout: TimeAmount
+    /// This loop's counters (written only here; scrapes read them by a task on this loop).
+    let metrics = LoopMetrics()
     private(set) var table: LinkTable
     private(set) var overrides: [String: Override] = [:]
     private var connections: [ObjectIdentifier: RedirectHandler] = [:]
@@ -32,6 +35,7 @@ final class LoopContext {
         self.limits = configuration.limits
         self.trustedProxies = configuration.trustedProxies
         self.idleTimeout = .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1e9))
+        self.headerTimeout = .nanoseconds(Int64(configuration.headerTimeoutSeconds * 1e9))
         self.table = .empty()
     }
 

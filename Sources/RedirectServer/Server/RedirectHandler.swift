@@ -23,6 +23,12 @@ final class RedirectHandler: ChannelDuplexHandler {
     private var sawRequestSinceTick = false
     private var idleTicks = 0
     private var idleTimer: Scheduled<Void>?
+    /// Armed while a request head is awaited: from the connection's start, and from the
+    /// first byte of a later request; cancelled when the head is complete.
+    private var headerTimer: Scheduled<Void>?
+    /// Requests answered in this read cycle and when its first read began (latency).
+    private var cycleRequests = 0
+    private var cycleStart: Int64 = 0
     private var context: ChannelHandlerContext?
 
     /// Ticks per idle timeout: a connection closes between 1 and 1¼ timeouts after its last request.
@@ -40,6 +46,7 @@ final class RedirectHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         idleTimer?.cancel()
+        headerTimer?.cancel()
         loop.unregister(self)
         self.context = nil
     }
@@ -53,12 +60,15 @@ final class RedirectHandler: ChannelDuplexHandler {
         guard idleTimer == nil else { return }
         peer = context.channel.remoteAddress.flatMap(Self.address(of:))
         scheduleIdleTick(context: context)
+        armHeaderTimer(context: context)
         if loop.isDraining { drain() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         idleTimer = nil
+        headerTimer?.cancel()
+        headerTimer = nil
         loop.unregister(self)
         context.fireChannelInactive()
     }
@@ -80,6 +90,7 @@ final class RedirectHandler: ChannelDuplexHandler {
             wrote = false
             context.flush()
         }
+        observeCycle()
         context.fireChannelReadComplete()
     }
 
@@ -114,6 +125,8 @@ final class RedirectHandler: ChannelDuplexHandler {
 
     private func process(context: ChannelHandlerContext, buffer: inout ByteBuffer) {
         let now = Timestamp.now()
+        if cycleRequests == 0 { cycleStart = now.microsecondsSinceEpoch }
+        let answeredBefore = cycleRequests
         var consumed = 0
         var failure: RequestHeadError?
         buffer.withUnsafeReadableBytes { bytes in
@@ -135,7 +148,12 @@ final class RedirectHandler: ChannelDuplexHandler {
             }
             consumed = offset
         }
+        if cycleRequests != answeredBefore, let timer = headerTimer {
+            timer.cancel()
+            headerTimer = nil
+        }
         if let failure {
+            loop.metrics.count(EdgeCounter(failure))
             closing = true
             context.write(wrapOutboundOut(loop.responses.response(for: failure)), promise: nil)
             closeAfterPendingWrites(context: context)
@@ -143,11 +161,15 @@ final class RedirectHandler: ChannelDuplexHandler {
         }
         if closing {
             closeAfterPendingWrites(context: context)
+            // A closing channel may see no channelReadComplete: record its requests now.
+            observeCycle()
             return
         }
         if consumed < buffer.readableBytes {
             buffer.moveReaderIndex(forwardBy: consumed)
             stash = buffer
+            // The first bytes of the next head: it has headerTimeout to complete.
+            if headerTimer == nil { armHeaderTimer(context: context) }
         } else if loop.isDraining {
             drain()
         }
@@ -156,15 +178,18 @@ final class RedirectHandler: ChannelDuplexHandler {
     @inline(__always)
     private func respond(context: ChannelHandlerContext, head: RequestHead, bytes: UnsafeRawBufferPointer, now: Timestamp) {
         sawRequestSinceTick = true
+        cycleRequests &+= 1
         let mode: HTTPConnectionMode =
             head.keepAlive && !loop.isDraining ? (head.isHTTP11 ? .keepAlive : .keepAliveHTTP10) : .close
         if mode == .close { closing = true }
         let isHead = head.method == .head
         guard head.method != .other else {
+            loop.metrics.count(.methodNotAllowed)
             return write(context, loop.responses.methodNotAllowed.bytes(mode: mode, isHead: false))
         }
         var code = bytes[head.path]
         guard code.count >= 2, code[0] == UInt8(ascii: "/") else {
+            loop.metrics.count(.notFound)
             return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
         }
         code = UnsafeRawBufferPointer(rebasing: code[1...])
@@ -173,19 +198,25 @@ final class RedirectHandler: ChannelDuplexHandler {
         }
         guard code.count <= ShortCode.maximumLength, code.allSatisfy(ShortCode.isCodeByte) else {
             if Self.equals(code, "robots.txt") {
+                loop.metrics.count(.ok)
                 return write(context, loop.responses.robots.bytes(mode: mode, isHead: isHead))
             }
+            loop.metrics.count(.notFound)
             return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
         }
         if code.count == 7, Self.equals(code, "healthz") {
+            loop.metrics.count(.ok)
             return write(context, loop.responses.health.bytes(mode: mode, isHead: isHead))
         }
         guard let entry = loop.lookup(code) else {
+            loop.metrics.count(.cacheMiss)
             return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
         }
         guard entry.expiresAt > now.microsecondsSinceEpoch else {
+            loop.metrics.count(.expired)
             return write(context, loop.responses.gone.bytes(mode: mode, isHead: isHead))
         }
+        loop.metrics.count(Self.counter(forCached: entry.response))
         if mode == .keepAlive, !entry.forwardQuery || (head.query?.count ?? 0) == 0 {
             write(context, entry.response)
         } else {
@@ -242,9 +273,29 @@ final class RedirectHandler: ChannelDuplexHandler {
         return out
     }
 
+    /// The counter for a cached response, from its status code (bytes 9…11 of `HTTP/1.1 302 …`).
+    @inline(__always)
+    static func counter(forCached response: ByteBuffer) -> EdgeCounter {
+        switch response.getInteger(at: response.readerIndex &+ 8, as: UInt32.self) {
+        case 0x2033_3031: .redirect301  // " 301"
+        case 0x2033_3037: .redirect307
+        case 0x2033_3038: .redirect308
+        case 0x2034_3130: .expired  // " 410"
+        case 0x2034_3034: .cacheMiss  // " 404"
+        default: .redirect302
+        }
+    }
+
     private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         bytes.count == text.utf8CodeUnitCount
             && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Records the requests answered in this read cycle: one clock read, however many there were.
+    private func observeCycle() {
+        guard cycleRequests > 0 else { return }
+        loop.metrics.observe(requests: cycleRequests, microseconds: Timestamp.now().microsecondsSinceEpoch - cycleStart)
+        cycleRequests = 0
     }
 
     // MARK: - Connection lifetime
@@ -269,10 +320,21 @@ final class RedirectHandler: ChannelDuplexHandler {
                 idleTicks += 1
             }
             if idleTicks >= Self.ticksPerTimeout {
+                loop.metrics.count(.idleTimeout)
                 context.close(promise: nil)
             } else {
                 scheduleIdleTick(context: context)
             }
+        }
+    }
+
+    private func armHeaderTimer(context: ChannelHandlerContext) {
+        headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: loop.headerTimeout) { [self] in
+            headerTimer = nil
+            guard let context = self.context, context.channel.isActive, !closing else { return }
+            loop.metrics.count(.headerTimeout)
+            closing = true
+            context.close(promise: nil)
         }
     }
 
