@@ -17,7 +17,7 @@ public struct AdminAPI: Sendable {
     let logger: Logger
     let links: LinkService
     let authenticator: Authenticator
-    let avatarRules = TargetURLRules(forbiddenHosts: [])
+    let avatarRules = TargetURLRules(selfHosts: .none)
     let openAPIDocument: [UInt8]
 
     /// Creates the API.

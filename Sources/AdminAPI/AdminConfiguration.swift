@@ -18,6 +18,11 @@ public struct AdminConfiguration: Sendable {
     public var maxBulkLinks: Int
     /// Authentication settings.
     public var auth: AuthConfiguration
+    /// The edge's listen host (links may not point at the edge's own addresses; a wildcard
+    /// stands for every local interface); default `0.0.0.0`.
+    public var edgeListenHost: String = "0.0.0.0"
+    /// Most tags on one link (create, patch, bulk); default 100.
+    public var maxTagsPerLink: Int = 100
 
     /// Creates admin settings.
     public init(

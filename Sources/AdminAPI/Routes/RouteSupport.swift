@@ -23,10 +23,12 @@ enum RouteSupport {
         }
     }
 
-    /// A required, trimmed, non-empty name from a body, or the errors.
+    /// A trimmed, non-empty name from a body, or the errors; `null` is refused (422) whether
+    /// the name is required (create) or not (PATCH: leave it out to keep the name).
     static func name(_ reader: inout FieldReader, _ key: String = "name", required: Bool) throws -> String? {
         let raw = reader.string(key, required: required)
         try reader.finish()
+        try reader.refuseNulls([key])
         guard let raw else { return nil }
         switch NameRules.check(raw, field: reader.fieldPath(key)) {
         case .success(let name): return name

@@ -22,8 +22,8 @@ struct UserRoutes {
             var body = try await RequestBody.object(request, limit: api.configuration.maxBodyBytes)
             let name = body.string("name")
             let avatar = body.patchString("avatarUrl")
-            if case .some(.null) = body.value("name") { body.shapeError("name", "type", "must be a string") }
             try body.finish()
+            try body.refuseNulls(["name"])
             var errors: [FieldError] = []
             var checkedName: String?
             if let name {

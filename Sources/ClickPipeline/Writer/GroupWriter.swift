@@ -106,7 +106,7 @@ struct GroupWriter {
                     let kind = (error as? ClickStoreError)?.kind ?? .other
                     if kind == .invalidData || kind == .conflict {
                         result.rejected += 1
-                        logger.error("click refused by the database", metadata: ["clickID": "\(row.id)", "error": "\(error)"])
+                        logger.error("click refused by the database", metadata: ["clickID": "\(row.id)", "error": "\(LogSafe.escape(error))"])
                         break
                     }
                     attempt += 1
