@@ -121,8 +121,11 @@ import Testing
                 "SHORTLINKS_ADMIN_ADDR": "0.0.0.0:9091", "SHORTLINKS_PUBLIC_BASE_URL": "https://Sho.rt/",
                 "SHORTLINKS_LINKS_CODE_LENGTH": "9", "SHORTLINKS_AUTH_ALLOWED_DOMAINS": "macondo.example, Globex.example",
                 "SHORTLINKS_AUTH_OIDC_JWKS_FILE": "/tmp/jwks.json", "SHORTLINKS_AUTH_OIDC_AUDIENCES": "client-1",
+                "SHORTLINKS_ADMIN_MAX_TAGS_PER_LINK": "7", "SHORTLINKS_EDGE_ADDR": "192.0.2.1:80",
             ],
             configFile: "/nonexistent.json")
+        #expect(configuration.admin.maxTagsPerLink == 7)
+        #expect(configuration.admin.edgeListenHost == "192.0.2.1")
         #expect(configuration.admin.host == "0.0.0.0")
         #expect(configuration.admin.port == 9091)
         #expect(configuration.admin.publicBaseURL == "https://Sho.rt")
@@ -135,6 +138,11 @@ import Testing
         let defaults = try await AppConfiguration.load(environment: [:], configFile: "/nonexistent.json")
         #expect(defaults.admin.host == "127.0.0.1" && defaults.admin.port == 8081)
         #expect(defaults.admin.auth.oidc == nil)
+        #expect(defaults.admin.maxTagsPerLink == 100)
+        #expect(defaults.admin.edgeListenHost == "0.0.0.0")
+        await #expect(throws: (any Error).self) {
+            try await AppConfiguration.load(environment: ["SHORTLINKS_ADMIN_MAX_TAGS_PER_LINK": "0"], configFile: "/nonexistent.json")
+        }
     }
 
     @Test func configuration_refusesBadAdminValues() async throws {
