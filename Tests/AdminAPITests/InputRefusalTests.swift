@@ -157,6 +157,21 @@ import Testing
         }
     }
 
+    /// An unknown field's name is the client's text: the problem shows it cut short, not whole.
+    @Test func unknownFieldAndParameterNames_areNotEchoedWhole() async throws {
+        let harness = try await AdminHarness.make()
+        try await harness.run { client in
+            let long = String(repeating: "k", count: 5000)
+            let body = try await client.post("/api/v1/clients", #"{"name":"x","\#(long)":1}"#)
+            #expect(body.status == 400)
+            #expect(body.fields.first.map { $0.count < 100 } == true)
+            #expect(!body.body.contains(long))
+            let query = try await client.get("/api/v1/clients?\(long)=1")
+            #expect(query.status == 400)
+            #expect(!query.body.contains(long))
+        }
+    }
+
     /// What the database refuses is a 4xx even where no validator ran first.
     @Test func storageErrors_integrityAndDataClasses_mapTo422() {
         let blank = PGError(code: .checkViolation, sqlState: "23514", message: "violates check", constraint: "campaigns_name_not_blank")

@@ -1,3 +1,5 @@
+import ShortLinkCore
+
 /// Reads the members of one JSON object by name and type, remembering which names it was
 /// asked for, so that ``finish()`` can refuse unknown fields and report every wrongly typed
 /// or missing field at once (400 `invalid_request`).
@@ -111,7 +113,8 @@ struct FieldReader {
     /// Errors for members nobody asked for.
     var unknownFieldErrors: [FieldError] {
         members.filter { !asked.contains($0.key) }.map {
-            FieldError(field: fieldPath($0.key), code: "unknown_field", message: "is not a known field")
+            // The name is the client's own text: shown escaped and cut short, never verbatim.
+            FieldError(field: fieldPath(LogSafe.escape($0.key, limit: 64)), code: "unknown_field", message: "is not a known field")
         }
     }
 

@@ -15,7 +15,8 @@ struct QueryReader {
         var values: [String: String] = [:]
         for (name, value) in parameters {
             if !known.contains(name) {
-                errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a known query parameter"))
+                errors.append(
+                    FieldError(field: LogSafe.escape(name, limit: 64), code: "unknown_parameter", message: "is not a known query parameter"))
             }
             values[name] = value
         }
