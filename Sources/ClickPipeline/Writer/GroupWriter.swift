@@ -73,7 +73,7 @@ struct GroupWriter {
                 if consecutiveFailures == 1 || consecutiveFailures % 20 == 0 {
                     logger.warning(
                         "click write failed; retrying",
-                        metadata: ["error": "\(error)", "clicks": "\(events.count)", "failedAttempts": "\(consecutiveFailures)"])
+                        metadata: ["error": "\(LogSafe.escape(error))", "clicks": "\(events.count)", "failedAttempts": "\(consecutiveFailures)"])
                 }
                 switch policy.failed(kind, using: &random) {
                 case .retry(let delay):
