@@ -22,7 +22,7 @@ public struct AdminAPI: Sendable {
     let logger: Logger
     let links: LinkService
     let authenticator: Authenticator
-    let avatarRules = TargetURLRules(forbiddenHosts: [])
+    let avatarRules = TargetURLRules(selfHosts: .none)
     let openAPIDocument: [UInt8]
     /// One per API value, so every router it makes shares the callers' buckets; `nil` when off.
     let rateLimiter: RateLimiter?

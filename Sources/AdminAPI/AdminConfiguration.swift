@@ -38,6 +38,11 @@ public struct AdminConfiguration: Sendable {
     /// Connections beyond this many are closed at accept; default 1,000 (`serve` lowers it
     /// to what the file-descriptor limit allows).
     public var maxConnections: Int = 1_000
+    /// The edge's listen host (links may not point at the edge's own addresses; a wildcard
+    /// stands for every local interface); default `0.0.0.0`.
+    public var edgeListenHost: String = "0.0.0.0"
+    /// Most tags on one link (create, patch, bulk); default 100.
+    public var maxTagsPerLink: Int = 100
 
     /// Creates admin settings.
     public init(

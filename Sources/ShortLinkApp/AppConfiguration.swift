@@ -98,7 +98,7 @@ public struct AppConfiguration: Sendable {
                 databaseName: reader.string(forKey: "embedded.databaseName", default: "shortlinks")),
             migrationsDirectory: reader.string(forKey: "migrations.directory"),
             edge: edge,
-            clicks: try clickSettings(reader, databaseConnections: maxConnections), admin: try adminConfiguration(reader))
+            clicks: try clickSettings(reader, databaseConnections: maxConnections), admin: try adminConfiguration(reader, edgeHost: edge.host))
     }
 
     private static func clickSettings(_ reader: ConfigReader, databaseConnections maxConnections: Int) throws -> ClickSettings {
@@ -188,7 +188,7 @@ public struct AppConfiguration: Sendable {
             .filter { !$0.isEmpty }
     }
 
-    private static func adminConfiguration(_ reader: ConfigReader) throws -> AdminConfiguration {
+    private static func adminConfiguration(_ reader: ConfigReader, edgeHost: String) throws -> AdminConfiguration {
         let defaults = AdminConfiguration()
         let (host, port) = try hostAndPort(
             reader.string(forKey: "admin.addr", default: "\(defaults.host):\(defaults.port)"), key: "SHORTLINKS_ADMIN_ADDR")
@@ -236,6 +236,11 @@ public struct AppConfiguration: Sendable {
             throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
         }
         try readAdminAccess(reader, into: &admin)
+        admin.edgeListenHost = edgeHost
+        admin.maxTagsPerLink = reader.int(forKey: "admin.maxTagsPerLink", default: defaults.maxTagsPerLink)
+        guard admin.maxTagsPerLink >= 1 else {
+            throw AppError(code: .invalidConfiguration, message: "admin.maxTagsPerLink must be at least 1")
+        }
         return admin
     }
 

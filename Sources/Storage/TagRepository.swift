@@ -20,6 +20,21 @@ public struct TagRepository: Sendable {
         ).map(Self.tag)
     }
 
+    /// One page of tags by name, with their link counts.
+    /// - Parameters:
+    ///   - limit: most tags returned.
+    ///   - after: the last name of the previous page; `nil` for the first page.
+    public func list(limit: Int, after: String?) async throws -> [Tag] {
+        try await pool.query(
+            """
+            SELECT t.id, t.name, t.created_at, t.updated_at,
+                   (SELECT count(*) FROM link_tags lt WHERE lt.tag_id = t.id) AS link_count
+            FROM tags t WHERE $1::text IS NULL OR t.name > $1
+            ORDER BY t.name LIMIT $2
+            """, [after, limit]
+        ).map(Self.tag)
+    }
+
     /// The tag with this name, or `nil`.
     /// - Parameter name: the exact name.
     public func find(name: String) async throws -> Tag? {

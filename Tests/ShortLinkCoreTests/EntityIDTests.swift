@@ -60,8 +60,22 @@ import Testing
 @Suite struct NamesTests {
     @Test func normalized_trimsAndRejectsBlank() throws {
         #expect(try Names.normalized("  Acme \n", field: "name") == "Acme")
-        #expect(throws: ValidationError(field: "name", message: "must not be empty")) { try Names.normalized(" \t", field: "name") }
+        #expect(throws: ValidationError(field: "name", message: "must not be empty", rule: "blank")) { try Names.normalized(" \t", field: "name") }
         #expect(throws: ValidationError.self) { try Names.normalized(String(repeating: "x", count: 201), field: "name") }
+    }
+
+    @Test func normalized_countsCodePointsAndBytes_andRefusesControls() throws {
+        func rule(_ name: String) -> String? {
+            do throws(ValidationError) { _ = try Names.normalized(name, field: "name"); return nil } catch { return error.rule }
+        }
+        #expect(rule("a" + String(repeating: "\u{301}", count: 199)) == nil, "200 code points")
+        #expect(rule("a" + String(repeating: "\u{301}", count: 200)) == "too_long", "one character, 201 code points")
+        #expect(rule(String(repeating: "😀", count: 200)) == nil, "800 bytes")
+        #expect(rule(String(repeating: "😀", count: 201)) == "too_long")
+        #expect(rule("x\u{0}y") == "control_character")
+        #expect(rule("a\tb") == "control_character")
+        #expect(rule("a\u{9B}b") == "control_character")
+        #expect(rule("Müller & Söhne") == nil)
     }
 
     @Test func normalizedTags_dedupesKeepingOrder() throws {

@@ -21,7 +21,7 @@ import Testing
     @Test func emptyTagName_isValidationError_andStoresNothing() async throws {
         let f = try await Fixture.make()
         defer { Task { await f.db.drop() } }
-        await #expect(throws: ValidationError(field: "tags", message: "must not be empty")) {
+        await #expect(throws: ValidationError(field: "tags", message: "must not be empty", rule: "blank")) {
             _ = try await f.link("bad", tags: ["ok", "   "])
         }
         #expect(try await f.count("SELECT count(*) FROM links") == 0)

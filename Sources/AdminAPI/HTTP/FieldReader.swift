@@ -1,3 +1,5 @@
+import ShortLinkCore
+
 /// Reads the members of one JSON object by name and type, remembering which names it was
 /// asked for, so that ``finish()`` can refuse unknown fields and report every wrongly typed
 /// or missing field at once (400 `invalid_request`).
@@ -95,10 +97,24 @@ struct FieldReader {
         }
     }
 
+    /// Throws 422 `validation_failed` (rule `not_nullable`) when any of `keys` is an explicit
+    /// `null`: on a PATCH, `null` means "clear", and these fields cannot be cleared; leaving
+    /// one out is how to keep its value.
+    /// - Parameter keys: member names that must not be `null`.
+    func refuseNulls(_ keys: [String]) throws(APIError) {
+        let errors = keys.filter { key in members.last { $0.key == key }?.value == .null }.map {
+            FieldError(field: fieldPath($0), code: "not_nullable", message: "must not be null (leave it out to keep the current value)")
+        }
+        guard errors.isEmpty else {
+            throw APIError(.validationFailed, "cannot be null: " + errors.map(\.field).joined(separator: ", "), errors: errors)
+        }
+    }
+
     /// Errors for members nobody asked for.
     var unknownFieldErrors: [FieldError] {
         members.filter { !asked.contains($0.key) }.map {
-            FieldError(field: fieldPath($0.key), code: "unknown_field", message: "is not a known field")
+            // The name is the client's own text: shown escaped and cut short, never verbatim.
+            FieldError(field: fieldPath(LogSafe.escape($0.key, limit: 64)), code: "unknown_field", message: "is not a known field")
         }
     }
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Prometheus
+import ShortLinkCore
 
 /// The outermost middleware: every error becomes `application/problem+json` (Hummingbird's own
 /// 404/405/413 included), unexpected ones are logged (by type and redacted description, never
@@ -22,7 +23,14 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = JSONResponse.problem(APIError(Self.code(for: error.status), "request refused (\(error.status.code))"))
         } catch {
-            logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)", "path": "\(request.uri.path)"])
+            // The description may quote the request (a database message, a path): escaped, so
+            // it stays one line that cannot pass for another record.
+            logger.error(
+                "request failed",
+                metadata: [
+                    "error.type": "\(type(of: error))", "error": "\(LogSafe.escape(error))",
+                    "path": "\(LogSafe.escape(request.uri.path, limit: 256))",
+                ])
             response = JSONResponse.problem(APIError(.internal, "an unexpected error occurred; see the server log"))
         }
         metrics.record(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code, since: start)

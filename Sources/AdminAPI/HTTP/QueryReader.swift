@@ -20,7 +20,8 @@ struct QueryReader {
         var lists: [String: [String]] = [:]
         for (name, value) in parameters {
             if !known.contains(name) {
-                errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a known query parameter"))
+                errors.append(
+                    FieldError(field: LogSafe.escape(name, limit: 64), code: "unknown_parameter", message: "is not a known query parameter"))
             } else if lists[name]?.count == 1, !repeatable.contains(name) {
                 errors.append(FieldError(field: name, code: "repeated", message: "may be given only once"))
             }

@@ -8,7 +8,8 @@ enum RequestBody {
         return type == "application/json" || type.hasSuffix("+json") || type == "application/x-www-form-urlencoded"
     }
 
-    /// Collects the body (up to `limit` bytes) and parses it.
+    /// Collects the body (up to `limit` bytes) and parses it; a string with a control
+    /// character anywhere in it refuses the whole body (422 `control_character`).
     /// - Parameters:
     ///   - request: the request.
     ///   - limit: the largest body accepted.
@@ -26,6 +27,10 @@ enum RequestBody {
         }
         guard let value = JSONValue.parse(Array(buffer.readableBytesView)) else {
             throw APIError(.malformedJSON, "the body is not valid JSON")
+        }
+        let controls = value.controlCharacterErrors()
+        guard controls.isEmpty else {
+            throw APIError(.validationFailed, "control characters in: " + controls.map(\.field).joined(separator: ", "), errors: controls)
         }
         guard case .object(let members) = value else {
             throw APIError(.invalidRequest, "the body must be a JSON object", errors: [

@@ -6,6 +6,31 @@ import Storage
 struct LinkDraftValidator: Sendable {
     let urlRules: TargetURLRules
     let generator: ShortCodeGenerator
+    /// Most tags on one link (`admin.maxTagsPerLink`).
+    var maxTags: Int = 100
+
+    /// The tags of a link: each a valid name (duplicates after trimming count once), at most
+    /// `maxTags` of them (`too_many_tags`).
+    /// - Parameters:
+    ///   - tags: the raw names.
+    ///   - field: the `tags` field's path.
+    /// - Returns: the normalised names, and the errors (empty when the tags are acceptable).
+    func checkTags(_ tags: [String], field: String) -> (names: [String], errors: [FieldError]) {
+        var names: [String] = []
+        var errors: [FieldError] = []
+        for (index, tag) in tags.enumerated() {
+            switch NameRules.check(tag, field: "\(field)[\(index)]") {
+            case .success(let name): if !names.contains(name) { names.append(name) }
+            case .failure(let error): errors.append(error)
+            }
+            // Stop early: a body may hold far more tags than the limit.
+            if names.count > maxTags || errors.count > 10 { break }
+        }
+        if names.count > maxTags {
+            errors.append(FieldError(field: field, code: "too_many_tags", message: "at most \(maxTags) tags per link"))
+        }
+        return (names, errors)
+    }
 
     /// A checked link (and whether its code was generated), or every rule it breaks.
     /// - Parameters:
@@ -33,13 +58,8 @@ struct LinkDraftValidator: Sendable {
             campaignID = EntityID(text)
             if campaignID == nil { errors.append(FieldError(field: field("campaignId"), code: "format", message: "must be a UUID")) }
         }
-        var tags: [String] = []
-        for (index, tag) in draft.tags.enumerated() {
-            switch NameRules.check(tag, field: field("tags[\(index)]")) {
-            case .success(let name): if !tags.contains(name) { tags.append(name) }
-            case .failure(let error): errors.append(error)
-            }
-        }
+        let (tags, tagErrors) = checkTags(draft.tags, field: field("tags"))
+        errors += tagErrors
         var status = RedirectStatus.default
         if let value = draft.redirectStatus {
             if let known = RedirectStatus(rawValue: value) {

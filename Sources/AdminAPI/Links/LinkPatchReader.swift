@@ -5,7 +5,8 @@ import Storage
 /// `campaignId` (null clears), `tags` (replaces all), `redirectStatus`, `forwardQuery`,
 /// `expiresAt` (null: never expires). The client of a link cannot change.
 enum LinkPatchReader {
-    static func read(_ reader: inout FieldReader, urlRules: TargetURLRules) throws -> LinkPatch {
+    static func read(_ reader: inout FieldReader, validator: LinkDraftValidator) throws -> LinkPatch {
+        let urlRules = validator.urlRules
         let originalURL = reader.string("originalUrl")
         let shortCode = reader.string("shortCode")
         let campaign = reader.patchString("campaignId")
@@ -13,10 +14,8 @@ enum LinkPatchReader {
         let redirectStatus = reader.int("redirectStatus")
         let forwardQuery = reader.bool("forwardQuery")
         let expiry = reader.patchString("expiresAt")
-        for key in ["originalUrl", "shortCode", "tags", "redirectStatus", "forwardQuery"] {
-            if case .some(.null) = reader.value(key) { reader.shapeError(key, "type", "must not be null") }
-        }
         try reader.finish()
+        try reader.refuseNulls(["originalUrl", "shortCode", "tags", "redirectStatus", "forwardQuery"])
         var errors: [FieldError] = []
         var patch = LinkPatch()
         if let originalURL {
@@ -37,14 +36,8 @@ enum LinkPatchReader {
             }
         }
         if let tags {
-            var names: [String] = []
-            for (index, tag) in tags.enumerated() {
-                switch NameRules.check(tag, field: "tags[\(index)]") {
-                case .success(let name): if !names.contains(name) { names.append(name) }
-                case .failure(let error): errors.append(error)
-                }
-            }
-            patch.tags = names
+            let (names, tagErrors) = validator.checkTags(tags, field: "tags")
+            if tagErrors.isEmpty { patch.tags = names } else { errors += tagErrors }
         }
         if let redirectStatus {
             if let status = RedirectStatus(rawValue: redirectStatus) { patch.redirectStatus = status } else {

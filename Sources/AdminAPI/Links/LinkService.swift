@@ -11,12 +11,15 @@ public struct LinkService: Sendable {
     /// Creates the service.
     /// - Parameters:
     ///   - pool: the database.
-    ///   - configuration: the public base URL (links may not point at it) and code length.
+    ///   - configuration: the public base URL and listen hosts (links may not point at this
+    ///     service), code length, tags per link.
     public init(pool: PGPool, configuration: AdminConfiguration) {
         links = LinkRepository(pool: pool)
         generator = ShortCodeGenerator(length: configuration.codeLength)
+        let selfHosts = SelfHosts.current(
+            publicHost: configuration.publicHost, listenHosts: [configuration.edgeListenHost, configuration.host])
         validator = LinkDraftValidator(
-            urlRules: TargetURLRules(forbiddenHosts: Set(configuration.publicHost.map { [$0] } ?? [])), generator: generator)
+            urlRules: TargetURLRules(selfHosts: selfHosts), generator: generator, maxTags: configuration.maxTagsPerLink)
     }
 
     /// Validates and creates one link; a generated code is redrawn on collision.

@@ -11,8 +11,7 @@ enum StorageErrorMapping {
         func field(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
         if let error = error as? ValidationError {
             let name = field(error.field)
-            let rule = error.message.hasPrefix("must not be empty") ? "blank" : "too_long"
-            return APIError(.validationFailed, "\(name): \(error.message)", errors: [FieldError(field: name, code: rule, message: error.message)])
+            return APIError(.validationFailed, "\(name): \(error.message)", errors: [FieldError(field: name, code: error.rule, message: error.message)])
         }
         guard let error = error as? PGError else { return error }
         switch (error.code, error.constraint) {
@@ -39,10 +38,46 @@ enum StorageErrorMapping {
             return APIError.invalid(field("userId"), "not_found", "no user has this id")
         case (.checkViolation, "links_redirect_status_check"):
             return APIError.invalid(field("redirectStatus"), "redirect_status", "must be 301, 302, 307 or 308")
+        case (.checkViolation, let name?) where notBlank[name] != nil:
+            return APIError.invalid(field(notBlank[name]!), "blank", "must not be empty")
+        case (.checkViolation, "links_original_url_length"):
+            return APIError.invalid(field("originalUrl"), "url_too_long", "must be at most \(TargetURLRules.maximumBytes) bytes")
+        case (.checkViolation, "links_short_code_format"):
+            return APIError.invalid(field("shortCode"), "code_format", "must be 1 to 64 characters of A-Z a-z 0-9 _ -")
+        case (.checkViolation, "links_expires_at_finite"):
+            return APIError.invalid(field("expiresAt"), "format", "must be a finite RFC 3339 time")
         case (.connectionFailed, _), (.connectionLost, _), (.poolTimeout, _):
             return APIError(.databaseUnavailable, "the database is unavailable; retry later")
         default:
+            return net(error, field: field)
+        }
+    }
+
+    /// The `…_not_blank` CHECK constraints and the field each guards.
+    static let notBlank: [String: String] = [
+        "clients_name_not_blank": "name", "campaigns_name_not_blank": "name", "tags_name_not_blank": "name",
+        "users_name_not_blank": "name", "users_email_not_blank": "email", "api_tokens_name_not_blank": "name",
+        "links_original_url_not_blank": "originalUrl",
+    ]
+
+    /// The safety net under the validators: any other integrity violation (SQLSTATE class 23),
+    /// data exception (class 22: a value out of range, an invalid byte sequence…) or program
+    /// limit (class 54: e.g. an index row too large) was caused by the request's values, so it
+    /// is a 422, never a 500. The detail names the constraint or column (ours), never the value.
+    static func net(_ error: PGError, field: (String) -> String) -> any Error {
+        guard let state = error.sqlState, state.hasPrefix("23") || state.hasPrefix("22") || state.hasPrefix("54") else {
             return error
         }
+        let name = error.column.map { field(camelCase($0)) } ?? field("")
+        let rule = state.hasPrefix("23") ? "constraint" : state.hasPrefix("54") ? "too_long" : "invalid_value"
+        let what = error.constraint.map { "breaks the database rule \($0)" } ?? "is not a value the database can store"
+        return APIError(.validationFailed, "a value \(what)", errors: [FieldError(field: name, code: rule, message: what)])
+    }
+
+    /// `original_url` → `originalUrl`.
+    static func camelCase(_ column: String) -> String {
+        let parts = column.split(separator: "_")
+        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }
+            .joined()
     }
 }

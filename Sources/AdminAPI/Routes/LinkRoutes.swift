@@ -48,7 +48,7 @@ struct LinkRoutes {
         router.patch("/api/v1/links/{linkId}") { request, context in
             let id = try RouteSupport.id(context, "linkId", "link")
             var body = try await RequestBody.object(request, limit: maxBody)
-            let patch = try LinkPatchReader.read(&body, urlRules: service.validator.urlRules)
+            let patch = try LinkPatchReader.read(&body, validator: service.validator)
             do {
                 guard let link = try await links.update(id, patch) else { throw APIError.notFound("link") }
                 return JSONResponse.make(link.json(baseURL: base))

@@ -2,7 +2,8 @@ import Hummingbird
 import ShortLinkCore
 import Storage
 
-/// `/api/v1/tags`: list with link counts, get, rename, delete (links keep living without it).
+/// `/api/v1/tags`: list with link counts (paged by name, ``TagListQuery``), get, rename,
+/// delete (links keep living without it).
 /// Tags are created by links (first use), not here.
 struct TagRoutes {
     let api: AdminAPI
@@ -10,8 +11,12 @@ struct TagRoutes {
     func register(on router: Router<AdminRequestContext>) {
         let tags = TagRepository(pool: api.pool)
         router.get("/api/v1/tags") { request, _ in
-            try RouteSupport.requireNoQuery(request)
-            return JSONResponse.make(["items": .array(try await tags.list().map(\.json))])
+            let query = try TagListQuery(RouteSupport.query(request))
+            var page = try await tags.list(limit: query.limit + 1, after: query.after)
+            let more = page.count > query.limit
+            if more { page.removeLast() }
+            let next: JSONValue = more ? .string(TagListQuery.cursor(after: page[page.count - 1].name)) : .null
+            return JSONResponse.make(["items": .array(page.map(\.json)), "nextCursor": next])
         }
         router.get("/api/v1/tags/{tagId}") { request, context in
             try RouteSupport.requireNoQuery(request)

@@ -22,8 +22,8 @@ struct UserRoutes {
             var body = try await RequestBody.object(request, limit: api.configuration.maxBodyBytes)
             let name = body.string("name")
             let avatar = body.patchString("avatarUrl")
-            if case .some(.null) = body.value("name") { body.shapeError("name", "type", "must be a string") }
             try body.finish()
+            try body.refuseNulls(["name"])
             var errors: [FieldError] = []
             var checkedName: String?
             if let name {
@@ -36,9 +36,13 @@ struct UserRoutes {
             guard errors.isEmpty else {
                 throw APIError(.validationFailed, errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), errors: errors)
             }
-            guard let user = try await users.update(id, name: checkedName, avatarURL: avatar.doubleOptional) else {
-                throw APIError.notFound("user")
+            let updated: User?
+            do {
+                updated = try await users.update(id, name: checkedName, avatarURL: avatar.doubleOptional)
+            } catch {
+                throw StorageErrorMapping.map(error)
             }
+            guard let user = updated else { throw APIError.notFound("user") }
             return JSONResponse.make(user.json)
         }
         router.delete("/api/v1/users/{userId}") { request, context in

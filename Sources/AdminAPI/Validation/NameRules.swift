@@ -1,6 +1,8 @@
 import ShortLinkCore
 
-/// Names (clients, campaigns, tags, users) through Core's normalisation, as field errors.
+/// Names (clients, campaigns, tags, users) through Core's normalisation, as field errors:
+/// trimmed, non-empty (`blank`), at most 200 code points and 800 UTF-8 bytes (`too_long`), no
+/// control characters (`control_character`).
 enum NameRules {
     /// Trims and checks a name.
     /// - Parameters:
@@ -10,8 +12,7 @@ enum NameRules {
         do throws(ValidationError) {
             return .success(try Names.normalized(text, field: field))
         } catch {
-            let code = error.message.hasPrefix("must not be empty") ? "blank" : "too_long"
-            return .failure(FieldError(field: field, code: code, message: error.message))
+            return .failure(FieldError(field: field, code: error.rule, message: error.message))
         }
     }
 }

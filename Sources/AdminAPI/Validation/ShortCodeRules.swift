@@ -20,7 +20,7 @@ enum ShortCodeRules {
                 FieldError(field: field, code: "code_format", message: "must be 1 to 64 characters of A-Z a-z 0-9 _ -"))
         }
         guard !reserved.contains(text.lowercased()) else {
-            return .failure(FieldError(field: field, code: "code_reserved", message: "\"\(text)\" is reserved"))
+            return .failure(FieldError(field: field, code: "code_reserved", message: "is reserved (a path the service answers itself)"))
         }
         return .success(code)
     }

@@ -1,12 +1,21 @@
 /// The rules a link's `originalUrl` must meet: an absolute `http` or `https` URL with a host,
-/// at most 8 KiB, no white space or control characters, and not pointing at the edge itself
-/// (a link to its own short domain would redirect in a loop).
+/// at most 8 KiB, no white space or control characters, no credentials (`user:pass@`: a
+/// `https://paypal.com@evil.example/` target shows one site's name and opens another), and
+/// not pointing at this service itself (see ``SelfHosts``: a link to its own short domain,
+/// its listeners or the local host would redirect in a loop), compared after the host is
+/// parsed the way browsers parse it (``URLHost``).
 struct TargetURLRules: Sendable {
-    /// The longest URL accepted, in UTF-8 bytes (the column allows 8,192 characters).
+    /// The longest URL accepted, in UTF-8 bytes (so also at most 8,192 code points, which the
+    /// column's CHECK counts).
     static let maximumBytes = 8192
 
-    /// Hosts a link may not point at (lowercased, without a trailing dot): the public edge's.
-    let forbiddenHosts: Set<String>
+    /// The names and addresses a link may not point at.
+    let selfHosts: SelfHosts
+
+    /// - Parameter selfHosts: what counts as this service; default ``SelfHosts/loopback``.
+    init(selfHosts: SelfHosts = .loopback) {
+        self.selfHosts = selfHosts
+    }
 
     /// Checks a URL.
     /// - Parameters:
@@ -30,7 +39,7 @@ struct TargetURLRules: Sendable {
             let isScheme = scheme.first?.isLetter == true
                 && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
             return isScheme
-                ? fail("url_scheme", "scheme \"\(scheme)\" is not allowed: only http and https")
+                ? fail("url_scheme", "must use the http or https scheme")
                 : fail("url_not_absolute", "must be an absolute URL starting with http:// or https://")
         }
         let rest = url[url.index(after: colon)...]
@@ -39,29 +48,32 @@ struct TargetURLRules: Sendable {
         }
         let afterSlashes = rest.dropFirst(2)
         let authority = afterSlashes.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
-        guard let host = Self.host(of: hostAndPort) else {
+        guard !authority.contains("@") else {
+            return fail("url_credentials", "must not contain credentials (user:password@)")
+        }
+        guard let host = Self.host(of: authority), let parsed = URLHost(host) else {
             return fail("url_host", "must name a host (and a valid port, if any)")
         }
-        if forbiddenHosts.contains(Self.normalized(host)) {
-            return fail("url_loop", "must not point at this service's own short-link host \(host)")
+        if selfHosts.contains(parsed) {
+            return fail("url_loop", "must not point at this service itself (its short domain, its listeners or the local host)")
         }
         return nil
     }
 
-    /// The host of `host[:port]` or `[v6][:port]`, or `nil` when empty or the port is bad.
+    /// The host of `host[:port]` or `[v6][:port]` (brackets kept), or `nil` when empty or the port is bad.
     static func host(of text: Substring) -> Substring? {
         var host: Substring
         var portText: Substring?
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return nil }
-            host = text[text.index(after: text.startIndex)..<close]
+            host = text[text.startIndex...close]
+            let inner = text[text.index(after: text.startIndex)..<close]
             let after = text[text.index(after: close)...]
             if !after.isEmpty {
                 guard after.hasPrefix(":") else { return nil }
                 portText = after.dropFirst()
             }
-            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
+            guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
         } else {
             if let colon = text.lastIndex(of: ":") {
                 host = text[..<colon]

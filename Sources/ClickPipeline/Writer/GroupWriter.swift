@@ -78,7 +78,7 @@ struct GroupWriter {
                 if consecutiveFailures == 1 || consecutiveFailures % 20 == 0 {
                     logger.warning(
                         "click write failed; retrying",
-                        metadata: ["error": "\(error)", "clicks": "\(events.count)", "failedAttempts": "\(consecutiveFailures)"])
+                        metadata: ["error": "\(LogSafe.escape(error))", "clicks": "\(events.count)", "failedAttempts": "\(consecutiveFailures)"])
                 }
                 switch policy.failed(kind, using: &random) {
                 case .retry(let delay):
@@ -112,7 +112,7 @@ struct GroupWriter {
                     let kind = (error as? ClickStoreError)?.kind ?? .other
                     if kind == .invalidData || kind == .conflict {
                         result.rejected += 1
-                        logger.error("click refused by the database", metadata: ["clickID": "\(row.id)", "error": "\(error)"])
+                        logger.error("click refused by the database", metadata: ["clickID": "\(row.id)", "error": "\(LogSafe.escape(error))"])
                         break
                     }
                     attempt += 1

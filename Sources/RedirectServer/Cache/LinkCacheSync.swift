@@ -23,6 +23,8 @@ final class LinkCacheSync: Sendable {
     private let overrideLimit: Int
     private let logger: Logger
     private let work = Mutex(Work())
+    /// Links already reported as not redirectable, so each is logged once.
+    private let reportedUnredirectable = Mutex(Set<EntityID>())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -107,7 +109,7 @@ final class LinkCacheSync: Sendable {
                 do {
                     try await loadEverything()
                 } catch {
-                    logger.error("link cache: full load failed; retrying", metadata: ["error": "\(error)"])
+                    logger.error("link cache: full load failed; retrying", metadata: ["error": "\(LogSafe.escape(error))"])
                     finishFirstLoad(.failure(error))
                     await retry(fullLoad: true, codes: [])
                 }
@@ -116,7 +118,7 @@ final class LinkCacheSync: Sendable {
                 do {
                     try await refresh(Array(codes))
                 } catch {
-                    logger.warning("link cache: refresh failed; retrying", metadata: ["codes": "\(codes.count)", "error": "\(error)"])
+                    logger.warning("link cache: refresh failed; retrying", metadata: ["codes": "\(codes.count)", "error": "\(LogSafe.escape(error))"])
                     await retry(fullLoad: false, codes: codes)
                 }
             }
@@ -137,7 +139,7 @@ final class LinkCacheSync: Sendable {
         let started = ContinuousClock.now
         var builder = LinkTableBuilder(expectedCount: cache.statistics.tableCount)
         try await source.loadAll { chunk in
-            for target in chunk { builder.add(target) }
+            for target in chunk where self.redirectable(target) { builder.add(target) }
         }
         let table = builder.build()
         await cache.install(table)
@@ -152,8 +154,20 @@ final class LinkCacheSync: Sendable {
 
     private func refresh(_ codes: [String]) async throws {
         var found: [String: LinkTarget] = [:]
-        for target in try await source.load(codes: codes) { found[target.code] = target }
+        for target in try await source.load(codes: codes) where redirectable(target) { found[target.code] = target }
         cache.apply(codes.map { (code: $0, target: found[$0]) })
+    }
+
+    /// Whether the target may be served; a link that may not is logged once (by id: its URL
+    /// is whatever someone wrote into the database) and left out, so its code answers 404.
+    private func redirectable(_ target: LinkTarget) -> Bool {
+        if TargetScheme.isRedirectable(target.url) { return true }
+        if reportedUnredirectable.withLock({ $0.insert(target.id).inserted }) {
+            logger.warning(
+                "link cache: link target is not an http(s) URL; its code answers 404",
+                metadata: ["link.id": "\(target.id)", "scheme": "\(LogSafe.escape(target.url.prefix { $0 != ":" }, limit: 16))"])
+        }
+        return false
     }
 
     private func finishFirstLoad(_ result: Result<Void, any Error>) {
