@@ -1,3 +1,4 @@
+import Foundation
 import AdminAPI
 import ClickPipeline
 import NIOPosix
@@ -28,8 +29,13 @@ enum ReadinessAssembly {
                 let minimum = UInt64(configuration.clicks.journalMinFreeBytes)
                 journalSpace = {
                     // statvfs may block on a slow file system: off the event loops and the
-                    // cooperative pool.
-                    let free = try? await NIOThreadPool.singleton.runIfActive { SpoolSpace.freeBytes(at: directory) }
+                    // cooperative pool, on a short-lived thread of its own (once per check,
+                    // every few seconds) rather than the shared NIOThreadPool.singleton,
+                    // where long blocking work of others (child processes, sockets) could
+                    // hold /readyz back past a client's timeout.
+                    let free = await withCheckedContinuation { (done: CheckedContinuation<UInt64?, Never>) in
+                        Thread.detachNewThread { done.resume(returning: SpoolSpace.freeBytes(at: directory)) }
+                    }
                     return ReadinessRules.journalSpace(freeBytes: free, minimumFreeBytes: minimum, directory: directory)
                 }
             }
