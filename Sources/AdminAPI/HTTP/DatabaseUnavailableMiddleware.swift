@@ -1,6 +1,7 @@
 import Hummingbird
 import LibPQ
 import Logging
+import ShortLinkCore
 
 /// Turns "the database cannot be used right now" into `503 database_unavailable` with
 /// `Retry-After` (instead of a 500), and runs an idempotent request (GET, HEAD) once more
@@ -24,7 +25,7 @@ struct DatabaseUnavailableMiddleware: RouterMiddleware {
             guard request.method == .get || request.method == .head else { return unavailable(error, request) }
             logger.notice(
                 "database failed under a read; retrying it once on a new connection",
-                metadata: ["error": "\(Self.safeDescription(error))", "path": "\(Self.escaped(request.uri.path))"])
+                metadata: ["error": "\(Self.safeDescription(error))", "path": "\(LogSafe.escape(request.uri.path))"])
             do {
                 return try await next(request, context)
             } catch let error where Self.databaseUnavailable(error) {
@@ -45,7 +46,7 @@ struct DatabaseUnavailableMiddleware: RouterMiddleware {
     private func unavailable(_ error: any Error, _ request: Request) -> Response {
         logger.warning(
             "database unavailable; answered 503",
-            metadata: ["error": "\(Self.safeDescription(error))", "path": "\(Self.escaped(request.uri.path))"])
+            metadata: ["error": "\(Self.safeDescription(error))", "path": "\(LogSafe.escape(request.uri.path))"])
         return withRetryAfter(JSONResponse.problem(APIError(.databaseUnavailable, "the database is unavailable; retry later")))
     }
 
@@ -55,21 +56,9 @@ struct DatabaseUnavailableMiddleware: RouterMiddleware {
         return response
     }
 
-    /// `PGError.description` never holds a parameter value or a password.
+    /// `PGError.description` never holds a parameter value or a password; the server's
+    /// message may still quote input, so it is escaped like any outside value.
     private static func safeDescription(_ error: any Error) -> String {
-        (error as? PGError)?.description ?? "\(error)"
-    }
-
-    /// A path is input: control characters are escaped so it cannot forge log lines.
-    private static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" {
-                result += scalar == "\\" ? "\\\\" : "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        LogSafe.escape((error as? PGError)?.description ?? "\(error)")
     }
 }
