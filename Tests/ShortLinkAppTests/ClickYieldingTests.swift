@@ -26,7 +26,10 @@ import Testing
 
         try await Task.sleep(for: .milliseconds(1_500))
         #expect(try await clickCounts(db.pool, code: "held").rows == 0, "written while the CPUs were contended")
-        try await waitUntil(timeout: .seconds(30)) { try await clickCounts(db.pool, code: "held").rows == 60 }
+        // The rows are visible at the commit; the writer counts its batch just after it.
+        try await waitUntil(timeout: .seconds(30)) {
+            try await clickCounts(db.pool, code: "held").rows == 60 && service.clicks.statistics.written == 60
+        }
         let statistics = service.clicks.statistics
         #expect(statistics.batches == 1, "a backlog over maxClicksPerWrite goes in one catch-up transaction")
         // How long writer 0 counted as yielding depends on when it first saw the clicks, which
