@@ -9,7 +9,9 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "shortlinks",
-    platforms: [.macOS(.v15)],
+    // Linux only: the sources use Glibc, epoll, /proc/pressure and Linux's statvfs and
+    // rlimit directly, and nothing is built or tested on another system. (No `platforms`
+    // entry: SwiftPM has no minimum-version setting for Linux.)
     products: [
         .executable(name: "shortlinks", targets: ["shortlinks"]),
         .executable(name: "loadtest", targets: ["loadtest"]),
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // FilePath for swift-configuration's file provider (the URL swift-configuration names).
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -51,6 +55,7 @@ let package = Package(
                 "CLibPQ",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -94,6 +99,7 @@ let package = Package(
                 "ShortLinkCore", "GeoIPLookup", "BotDetection",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -110,6 +116,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -125,6 +132,7 @@ let package = Package(
             dependencies: [
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection",
                 "ClickPipeline", "AdminAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -132,6 +140,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -139,8 +148,9 @@ let package = Package(
         .executableTarget(
             name: "shortlinks",
             dependencies: [
-                "ShortLinkApp",
+                "ShortLinkApp", "EmbeddedPostgres", "BotDetection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -176,6 +186,7 @@ let package = Package(
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp", "GeoIPLookup", "AdminAPI",
                 "RedirectServer",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
