@@ -5,12 +5,12 @@ import NIOPosix
 import ShortLinkTesting
 import Testing
 
-@Suite struct PGPoolTests {
+@Suite(.teardown) struct PGPoolTests {
     @Test func pool_isBounded_andTimesOutWaiters() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let pool = PGPool(configuration: .init(url: db.url, maxConnections: 2, acquireTimeout: .milliseconds(300)), logger: Logger(label: "test"))
-        defer { Task { await pool.shutdown() } }
+        onTeardown { await pool.shutdown() }
         // Two long holders take both connections; a third caller must time out.
         async let first = pool.query("SELECT pg_sleep(1.5), pg_backend_pid()")
         async let second = pool.query("SELECT pg_sleep(1.5), pg_backend_pid()")
@@ -27,7 +27,7 @@ import Testing
 
     @Test func listener_deliversNotifications() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let listener = PGListener(url: db.url, channels: ["link_changed"], logger: Logger(label: "test"))
         var events = listener.events().makeAsyncIterator()
         #expect(await events.next() == .listening)
@@ -49,7 +49,7 @@ import Testing
         defer { try? embedded.destroy() }
         _ = try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
         let pool = PGPool(configuration: .init(url: embedded.connectionURL, maxConnections: 2), logger: Logger(label: "test"))
-        defer { Task { await pool.shutdown() } }
+        onTeardown { await pool.shutdown() }
         let before = try await pool.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
         let listener = PGListener(url: embedded.connectionURL, channels: ["ping"], reconnectDelay: .milliseconds(100), logger: Logger(label: "test"))
         var events = listener.events().makeAsyncIterator()
