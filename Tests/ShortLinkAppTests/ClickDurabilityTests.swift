@@ -21,6 +21,9 @@ import Testing
         try await insertLink(pool, code: "outage")
         let service = try await RunningService(url: url, pool: pool)
         let traffic = Traffic(port: service.port, path: "/outage")
+        // The sleeps in these tests are not synchronisation: they are the spans of traffic
+        // the tests are about (before, during and after the ten-second outage); the
+        // waits that follow each (shutdown, exit) are on events.
         try await Task.sleep(for: .seconds(2))
         try postgres.stop()
         let answeredBeforeOutage = traffic.answered
