@@ -193,7 +193,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "ShortLinkCoreTests", dependencies: ["ShortLinkCore", "ShortLinkTesting"], swiftSettings: strict),
+        .testTarget(name: "ShortLinkCoreTests", dependencies: ["ShortLinkCore"], swiftSettings: strict),
         .testTarget(
             name: "LibPQTests",
             dependencies: ["LibPQ", "ShortLinkTesting", .product(name: "NIOPosix", package: "swift-nio")],

@@ -71,6 +71,13 @@ public enum TestPostgres {
             "postgresql:///\(database)?host=\(embedded.socketDirectory)&port=\(embedded.configuration.port)&user=postgres"
         }
 
+        /// The cluster's `psql` (the client beside the server programs it runs).
+        public var psqlExecutable: URL {
+            get throws {
+                URL(fileURLWithPath: try EmbeddedPostgres.locateBinaries(override: embedded.configuration.binDirectory) + "/psql")
+            }
+        }
+
         /// Creates a database cloned from the migrated template (or empty).
         /// - Parameter migrated: `false` for an empty database (migration tests).
         public func makeDatabase(migrated: Bool = true) async throws -> TestDatabase {

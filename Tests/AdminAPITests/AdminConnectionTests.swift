@@ -9,7 +9,7 @@ import Storage
 import Testing
 
 /// The admin listener's header, body and idle timeouts and its connection cap, over loopback.
-@Suite struct AdminConnectionTests {
+@Suite(.teardown) struct AdminConnectionTests {
     /// A running admin listener over a fresh database, with a token.
     final class RunningAdmin: Sendable {
         let db: TestDatabase
@@ -58,19 +58,19 @@ import Testing
 
     @Test func silentConnection_isClosedAtTheHeaderTimeout() async throws {
         let admin = try await RunningAdmin { $0.headerTimeoutSeconds = 1 }
-        defer { Task { await admin.stop() } }
+        onTeardown { await admin.stop() }
         #expect(try await Self.untilClosed(port: admin.port, sending: "") == "")
     }
 
     @Test func halfSentHeader_isClosedAtTheHeaderTimeout() async throws {
         let admin = try await RunningAdmin { $0.headerTimeoutSeconds = 1 }
-        defer { Task { await admin.stop() } }
+        onTeardown { await admin.stop() }
         #expect(try await Self.untilClosed(port: admin.port, sending: "GET /readyz HTTP/1.1\r\nHost: x\r\nX-Slow: ") == "")
     }
 
     @Test func promisedBodyThatNeverArrives_gets408AndIsClosed() async throws {
         let admin = try await RunningAdmin { $0.bodyTimeoutSeconds = 1 }
-        defer { Task { await admin.stop() } }
+        onTeardown { await admin.stop() }
         let request =
             "POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(admin.token)\r\n"
             + "Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{\"name\":"
@@ -84,14 +84,14 @@ import Testing
             $0.idleTimeoutSeconds = 1
             $0.headerTimeoutSeconds = 60
         }
-        defer { Task { await admin.stop() } }
+        onTeardown { await admin.stop() }
         let response = try await Self.untilClosed(port: admin.port, sending: "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(response.hasPrefix("HTTP/1.1 "))
     }
 
     @Test func connectionsBeyondTheCap_areClosedAtOnce_andASlotFreesOnClose() async throws {
         let admin = try await RunningAdmin { $0.maxConnections = 2 }
-        defer { Task { await admin.stop() } }
+        onTeardown { await admin.stop() }
         let port = admin.port
         var held: [LoopbackSocket] = []
         for _ in 0..<2 {

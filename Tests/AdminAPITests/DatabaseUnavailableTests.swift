@@ -15,7 +15,7 @@ import Testing
 /// A database that is down, or a session killed under a request, answers
 /// `503 database_unavailable` with `Retry-After` (never 500); a read is retried once on a
 /// new connection first, a write is not.
-@Suite struct DatabaseUnavailableTests {
+@Suite(.teardown) struct DatabaseUnavailableTests {
     /// The backends of this database waiting for a lock (the request's query). Asked outside
     /// the locking transaction: inside one, `pg_stat_activity` is a snapshot.
     static func waitingBackends(_ observer: PGPool) async throws -> [Int] {
@@ -63,11 +63,9 @@ import Testing
     ) async throws -> Outcome {
         let locker = PGPool(configuration: .init(url: harness.db.url, maxConnections: 1), logger: Logger(label: "test"))
         let observer = PGPool(configuration: .init(url: harness.db.url, maxConnections: 1), logger: Logger(label: "test"))
-        defer {
-            Task {
-                await locker.shutdown()
-                await observer.shutdown()
-            }
+        onTeardown {
+            await locker.shutdown()
+            await observer.shutdown()
         }
         return try await locker.withLease { lease in
             try await lease.run { try $0.executeScript("BEGIN; LOCK TABLE clients IN ACCESS EXCLUSIVE MODE") }
@@ -129,7 +127,7 @@ import Testing
         defer { try? embedded.destroy() }
         _ = try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
         let pool = PGPool(configuration: .init(url: embedded.connectionURL, maxConnections: 4), logger: Logger(label: "test"))
-        defer { Task { await pool.shutdown() } }
+        onTeardown { await pool.shutdown() }
         try await Migrator(pool: pool, directory: TestPostgres.migrationsDirectory, logger: Logger(label: "test")).migrate()
         let user = try await UserRepository(pool: pool).create(email: "staff@macondo.example", name: "Staff")
         let secret = APITokenSecret.generate()

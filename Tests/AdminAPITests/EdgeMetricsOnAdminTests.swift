@@ -3,12 +3,12 @@ import ShortLinkTesting
 import Testing
 
 /// `serve --role all`: the admin `/metrics` carries the edge's per-loop series.
-@Suite struct EdgeMetricsOnAdminTests {
+@Suite(.teardown) struct EdgeMetricsOnAdminTests {
     @Test func adminMetrics_includeTheEdgeSeries_withExactCounts() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let service = try await CoherenceTests.RunningService(db: db)
-        defer { Task { await service.stop() } }
+        onTeardown { await service.stop() }
         let port = service.edgePort
         for path in ["/healthz", "/healthz", "/nope", "/robots.txt"] {
             _ = try await NIOThreadPool.singleton.runIfActive { try LoopbackHTTP.request(port: port, path: path) }

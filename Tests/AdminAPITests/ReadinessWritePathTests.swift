@@ -7,7 +7,7 @@ import Testing
 /// `/readyz` checks that the database takes a write from a new session, not only that it
 /// answers `SELECT 1`: a read-only database, or one whose new sessions cannot run PL/pgSQL
 /// (binaries upgraded under the server), is not ready; it is ready again after the repair.
-@Suite struct ReadinessWritePathTests {
+@Suite(.teardown) struct ReadinessWritePathTests {
     /// Checks on every request (no cache), so each request shows the database as it is now.
     static let uncached = ReadinessChecks(interval: .zero)
 
@@ -22,7 +22,7 @@ import Testing
     @Test func readyz_whenNewSessionsAreReadOnly_is503NamingTheWriteCheck_andReadyAfterTheRepair() async throws {
         let harness = try await AdminHarness.make(readiness: Self.uncached)
         let admin = try await Self.adminPool(harness)
-        defer { Task { await admin.shutdown() } }
+        onTeardown { await admin.shutdown() }
         try await harness.run { client in
             #expect(try await client.get("/readyz", auth: .none).status == 200)
             // The name is generated hex, never input.
@@ -50,7 +50,7 @@ import Testing
     @Test func readyz_whenTheTriggerFunctionFailsLikeAnUnloadablePlpgsql_namesTheCauseAndTheRestart() async throws {
         let harness = try await AdminHarness.make(readiness: Self.uncached)
         let admin = try await Self.adminPool(harness)
-        defer { Task { await admin.shutdown() } }
+        onTeardown { await admin.shutdown() }
         let original = try await admin.query("SELECT pg_get_functiondef('set_updated_at()'::regprocedure)")[0].decode(0, as: String.self)
         try await harness.run { client in
             // What a backend reports when the plpgsql.so on disk is newer than the running server.
@@ -79,7 +79,7 @@ import Testing
     @Test func readyz_answersTheLastResult_untilTheNextEvaluation() async throws {
         let harness = try await AdminHarness.make(readiness: ReadinessChecks(interval: .seconds(3600)))
         let admin = try await Self.adminPool(harness)
-        defer { Task { await admin.shutdown() } }
+        onTeardown { await admin.shutdown() }
         try await harness.run { client in
             #expect(try await client.get("/readyz", auth: .none).status == 200)
             try await admin.execute("ALTER DATABASE \(harness.db.name) SET default_transaction_read_only = on")

@@ -2,10 +2,10 @@ import LibPQ
 import ShortLinkTesting
 import Testing
 
-@Suite struct PGConnectionTests {
+@Suite(.teardown) struct PGConnectionTests {
     @Test func transaction_whenBodyThrows_rollsBack() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await db.pool.execute("CREATE TABLE t (v int)")
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
@@ -28,7 +28,7 @@ import Testing
 
     @Test func error_uniqueViolation_hasCodeAndNeverThePrameterValue() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await db.pool.execute("CREATE TABLE secrets (s text CONSTRAINT secrets_s_key UNIQUE)")
         let secret = "hunter2-very-secret"
         try await db.pool.execute("INSERT INTO secrets VALUES ($1)", [secret])
@@ -46,7 +46,7 @@ import Testing
 
     @Test func error_dataException_redactsEchoedInput() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let secret = "not-a-uuid-secret-value"
         do {
             _ = try await db.pool.query("SELECT $1::uuid", [secret])

@@ -2,7 +2,7 @@ import LibPQ
 import ShortLinkTesting
 import Testing
 
-@Suite struct PGCopyTests {
+@Suite(.teardown) struct PGCopyTests {
     /// Rows with every character COPY's text format must escape.
     static func row(_ index: Int) -> [String?] {
         [
@@ -14,7 +14,7 @@ import Testing
 
     @Test func copy_100kRows_roundTripExactly() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await db.pool.execute("CREATE TABLE c (id int PRIMARY KEY, body text NOT NULL, note text)")
         let count = 100_000
         let stored = try await db.pool.withConnection { connection in
@@ -49,7 +49,7 @@ import Testing
 
     @Test func copyIn_whenBodyThrows_storesNothing() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await db.pool.execute("CREATE TABLE c (id int)")
         struct Stop: Error {}
         await #expect(throws: Stop.self) {
@@ -68,7 +68,7 @@ import Testing
 
     @Test func copyIn_fromAsyncSequence_storesEveryChunk() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await db.pool.execute("CREATE TABLE c (id int, body text)")
         let chunks = AsyncStream<[UInt8]> { continuation in
             for block in 0..<10 {
@@ -85,7 +85,7 @@ import Testing
 
     @Test func copyOutStream_stoppedEarly_releasesTheConnection() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         var seen = 0
         for try await _ in db.pool.copyOut("COPY (SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g) TO STDOUT", chunkSize: 4096) {
             seen += 1

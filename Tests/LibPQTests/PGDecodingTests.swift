@@ -2,10 +2,10 @@ import LibPQ
 import ShortLinkTesting
 import Testing
 
-@Suite struct PGDecodingTests {
+@Suite(.teardown) struct PGDecodingTests {
     @Test func decode_scalarTypes_roundTripExactly() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let uuid = PGUUID(high: 0x0123_4567_89ab_cdef, low: 0xfedc_ba98_7654_3210)
         let time = PGTimestamp(microsecondsSinceEpoch: 1_795_000_000_123_456)
         let rows = try await db.pool.query(
@@ -32,14 +32,14 @@ import Testing
     @Test(arguments: ["0", "-12345.6789", "0.0001", "100000000", "123456789012345678901234567890.000000001", "NaN", "-0.5"])
     func decode_numeric_keepsExactDecimalText(_ literal: String) async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let row = try await db.pool.query("SELECT $1::numeric, ($1::numeric)::text", [literal])[0]
         #expect(try row.decode(0, as: PGNumeric.self).text == row.decode(1, as: String.self))
     }
 
     @Test func decode_inetAndTextArray() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let tags = ["a", "b,c", "quote\"d", "back\\slash", "ünï", "{braces}", ""]
         let row = try await db.pool.query(
             "SELECT '192.0.2.7'::inet, '2001:db8::1'::inet, '10.1.0.0/16'::cidr, $1::text[], '{}'::text[], $2::inet",
@@ -54,7 +54,7 @@ import Testing
 
     @Test func decode_byColumnName() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let row = try await db.pool.query("SELECT 42 AS answer, 'x' AS letter")[0]
         #expect(try row.decode("answer", as: Int.self) == 42)
         #expect(try row.decode("letter", as: String.self) == "x")

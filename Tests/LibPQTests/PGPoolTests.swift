@@ -5,29 +5,55 @@ import NIOPosix
 import ShortLinkTesting
 import Testing
 
-@Suite struct PGPoolTests {
-    @Test func pool_isBounded_andTimesOutWaiters() async throws {
+@Suite(.teardown) struct PGPoolTests {
+    @Test(.timeLimit(.minutes(1))) func pool_isBounded_andTimesOutWaiters() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let pool = PGPool(configuration: .init(url: db.url, maxConnections: 2, acquireTimeout: .milliseconds(300)), logger: Logger(label: "test"))
-        defer { Task { await pool.shutdown() } }
-        // Two long holders take both connections; a third caller must time out.
-        async let first = pool.query("SELECT pg_sleep(1.5), pg_backend_pid()")
-        async let second = pool.query("SELECT pg_sleep(1.5), pg_backend_pid()")
-        try await Task.sleep(for: .milliseconds(200))
+        onTeardown { await pool.shutdown() }
+        // Two holders take both connections and keep them until released; a third caller
+        // must time out.
+        let (held, heldContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (releaseFirst, releaseFirstContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (releaseSecond, releaseSecondContinuation) = AsyncStream.makeStream(of: Void.self)
+        defer {
+            releaseFirstContinuation.finish()
+            releaseSecondContinuation.finish()
+        }
+        async let first = Self.hold(pool, signalling: heldContinuation, until: releaseFirst)
+        async let second = Self.hold(pool, signalling: heldContinuation, until: releaseSecond)
+        var holding = 0
+        for await _ in held {
+            holding += 1
+            if holding == 2 { break }
+        }
+        #expect(pool.statistics.availablePermits == 0)
         await #expect {
             _ = try await pool.query("SELECT 1")
         } throws: { error in
             (error as? PGError)?.code == .poolTimeout
         }
-        let pids = try await [first[0].decode(1, as: Int.self), second[0].decode(1, as: Int.self)]
+        releaseFirstContinuation.finish()
+        releaseSecondContinuation.finish()
+        let pids = try await [first, second]
         #expect(Set(pids).count == 2)
         #expect(try await pool.query("SELECT 1")[0].decode(0, as: Int.self) == 1)
     }
 
+    /// Leases a connection, says so on `held`, and keeps it until `release` finishes;
+    /// returns the connection's backend pid.
+    static func hold(_ pool: PGPool, signalling held: AsyncStream<Void>.Continuation, until release: AsyncStream<Void>) async throws -> Int {
+        try await pool.withLease { lease in
+            let pid = try await lease.run { try $0.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self) }
+            held.yield()
+            for await _ in release {}
+            return pid
+        }
+    }
+
     @Test func listener_deliversNotifications() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let listener = PGListener(url: db.url, channels: ["link_changed"], logger: Logger(label: "test"))
         var events = listener.events().makeAsyncIterator()
         #expect(await events.next() == .listening)
@@ -49,7 +75,7 @@ import Testing
         defer { try? embedded.destroy() }
         _ = try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
         let pool = PGPool(configuration: .init(url: embedded.connectionURL, maxConnections: 2), logger: Logger(label: "test"))
-        defer { Task { await pool.shutdown() } }
+        onTeardown { await pool.shutdown() }
         let before = try await pool.query("SELECT pg_backend_pid()")[0].decode(0, as: Int.self)
         let listener = PGListener(url: embedded.connectionURL, channels: ["ping"], reconnectDelay: .milliseconds(100), logger: Logger(label: "test"))
         var events = listener.events().makeAsyncIterator()

@@ -1,54 +1,58 @@
 -- Tests/SQL/schema_checks.sql
 --
--- Behavioural checks of the shortlinks schema. Run against a freshly migrated
--- database (every migration in Migrations/ applied):
+-- Behavioural checks of the shortlinks schema, as pgTAP tests (Debian
+-- postgresql-15-pgtap). Tests/StorageTests/SchemaChecksTests.swift runs this file with psql
+-- against a fresh migrated database of the suite's throwaway cluster and fails with the
+-- names of the checks that did not pass. By hand, against any migrated database you may
+-- throw away:
 --
---   psql -X -v ON_ERROR_STOP=1 -f Tests/SQL/schema_checks.sql
+--   psql -X -q -t -A -v ON_ERROR_STOP=1 -f Tests/SQL/schema_checks.sql DBURL
 --
--- Every check is a DO block; a broken rule raises (ASSERT or RAISE) and, with
--- ON_ERROR_STOP=1, psql exits non-zero at the first failure. Each block is
--- its own transaction and deletes the fixtures it created, so the script can
--- be re-run on the same database. Fixture names carry a random suffix.
+-- The checks run in one transaction that is rolled back at the end (pgTAP's results live
+-- in it), so they leave no fixtures behind; only the updated_at probe of check 9, which
+-- needs transactions of its own, commits one tag. Fixture names carry a random suffix.
 --
--- The click-partition check uses the months 2000-01 .. 2000-03, far away from
--- the partitions the migration creates around the current date.
+-- The click-partition check uses the months 2000-01 .. 2000-03, far away from the
+-- partitions the migration creates around the current date.
 
 \set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only on
+\pset pager off
 SET client_min_messages = warning;
-SET plpgsql.check_asserts = on;
+CREATE EXTENSION IF NOT EXISTS pgtap;
 
 -- ---------------------------------------------------------------------------
 -- Helpers (session-local, in pg_temp; must be called as pg_temp.<name>)
 -- ---------------------------------------------------------------------------
 
--- Runs p_sql and requires it to fail with SQLSTATE p_state and, if given,
--- constraint name p_constraint. The failed statement is rolled back (the
--- inner BEGIN ... EXCEPTION block is a subtransaction).
-CREATE FUNCTION pg_temp.expect_error(p_sql text, p_state text, p_constraint text DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $$
+-- The SQLSTATE and, if the error names one, the constraint that p_sql fails with
+-- ('23505 clients_name_key'), or 'no error'. The statement's effects are rolled back
+-- either way: the inner BEGIN ... EXCEPTION block is a subtransaction, and a statement
+-- that succeeds is undone by raising SLNOE in it.
+CREATE FUNCTION pg_temp.error_of(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     v_state text;
     v_con   text;
-    v_msg   text;
 BEGIN
     BEGIN
         EXECUTE p_sql;
+        RAISE EXCEPTION 'no error' USING ERRCODE = 'SLNOE';
     EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE,
-                                v_con   = CONSTRAINT_NAME,
-                                v_msg   = MESSAGE_TEXT;
+        GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_con = CONSTRAINT_NAME;
     END;
-    IF v_state IS NULL THEN
-        RAISE EXCEPTION 'expected SQLSTATE % (%), but statement succeeded: %',
-            p_state, coalesce(p_constraint, 'any constraint'), p_sql;
+    IF v_state = 'SLNOE' THEN
+        RETURN 'no error';
     END IF;
-    IF v_state <> p_state THEN
-        RAISE EXCEPTION 'expected SQLSTATE %, got % (%) for: %', p_state, v_state, v_msg, p_sql;
-    END IF;
-    IF p_constraint IS NOT NULL AND v_con IS DISTINCT FROM p_constraint THEN
-        RAISE EXCEPTION 'expected constraint %, got % (%) for: %', p_constraint, v_con, v_msg, p_sql;
-    END IF;
+    RETURN v_state || coalesce(' ' || nullif(v_con, ''), '');
 END;
+$$;
+
+-- A pgTAP test: p_sql fails with SQLSTATE p_state on constraint p_constraint.
+CREATE FUNCTION pg_temp.fails_with(p_sql text, p_state text, p_constraint text, p_description text)
+RETURNS text LANGUAGE sql AS $$
+    SELECT is(pg_temp.error_of(p_sql), p_state || ' ' || p_constraint, p_description)
 $$;
 
 -- Random suffix for fixture names.
@@ -56,10 +60,22 @@ CREATE FUNCTION pg_temp.sfx() RETURNS text LANGUAGE sql AS
 $$ SELECT substr(replace(gen_random_uuid()::text, '-', ''), 1, 12) $$;
 
 -- ---------------------------------------------------------------------------
+-- 9 (setup). updated_at across transactions, with wall-clock time actually advancing:
+-- a tag inserted in one transaction and renamed in a later one. The assertion is in
+-- check 9 below. The pg_sleep is not synchronisation: it makes sure the clock has
+-- moved between the two transactions, which is what the check measures.
+-- ---------------------------------------------------------------------------
+CREATE TEMP TABLE ua_probe AS
+WITH ins AS (INSERT INTO tags (name) VALUES ('probe-' || pg_temp.sfx()) RETURNING id, updated_at)
+SELECT id, updated_at AS before FROM ins;
+DO $$ BEGIN PERFORM pg_sleep(0.01); END $$;
+UPDATE tags SET name = name || '-x' WHERE id = (SELECT id FROM ua_probe);
+
+-- ---------------------------------------------------------------------------
 -- 0. Structure: plain inserts with only required columns work; defaults fill
 --    ids and timestamps; every table with updated_at has the trigger.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_0_structure() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u users; c clients; cp campaigns; l links; t tags; lt link_tags; k clicks; a api_tokens;
@@ -76,25 +92,25 @@ BEGIN
     INSERT INTO api_tokens (user_id, name, token_hash, token_prefix)
         VALUES (u.id, 'cli', sha256(convert_to('tok-' || s, 'UTF8')), 'sl_abcd') RETURNING * INTO a;
 
-    ASSERT u.id IS NOT NULL AND u.created_at = now() AND u.updated_at = now() AND u.avatar_url IS NULL,
-        'users defaults';
-    ASSERT c.id IS NOT NULL AND c.created_at = now() AND c.updated_at = now(), 'clients defaults';
-    ASSERT cp.id IS NOT NULL AND cp.created_at = now() AND cp.updated_at = now(), 'campaigns defaults';
-    ASSERT l.id IS NOT NULL AND l.campaign_id IS NULL AND l.created_at = now() AND l.updated_at = now(),
-        'links defaults';
-    ASSERT l.redirect_status = 302 AND l.forward_query = false AND l.expires_at IS NULL,
-        'links redirect option defaults (0003): 302, no query forwarding, never expires';
-    ASSERT t.id IS NOT NULL AND t.created_at = now() AND t.updated_at = now(), 'tags defaults';
-    ASSERT lt.created_at = now(), 'link_tags defaults';
-    ASSERT k.id IS NOT NULL AND k."timestamp" = now() AND k.is_bot = false, 'clicks defaults';
-    ASSERT a.id IS NOT NULL AND a.created_at = now() AND a.revoked_at IS NULL AND a.expires_at IS NULL
-           AND a.last_used_at IS NULL, 'api_tokens defaults';
-    ASSERT a.scope = 'read-write', 'api_tokens scope default (0007): read-write';
+    RETURN NEXT ok(u.id IS NOT NULL AND u.created_at = now() AND u.updated_at = now() AND u.avatar_url IS NULL,
+        'users defaults');
+    RETURN NEXT ok(c.id IS NOT NULL AND c.created_at = now() AND c.updated_at = now(), 'clients defaults');
+    RETURN NEXT ok(cp.id IS NOT NULL AND cp.created_at = now() AND cp.updated_at = now(), 'campaigns defaults');
+    RETURN NEXT ok(l.id IS NOT NULL AND l.campaign_id IS NULL AND l.created_at = now() AND l.updated_at = now(),
+        'links defaults');
+    RETURN NEXT ok(l.redirect_status = 302 AND l.forward_query = false AND l.expires_at IS NULL,
+        'links redirect option defaults (0003): 302, no query forwarding, never expires');
+    RETURN NEXT ok(t.id IS NOT NULL AND t.created_at = now() AND t.updated_at = now(), 'tags defaults');
+    RETURN NEXT ok(lt.created_at = now(), 'link_tags defaults');
+    RETURN NEXT ok(k.id IS NOT NULL AND k."timestamp" = now() AND k.is_bot = false, 'clicks defaults');
+    RETURN NEXT ok(a.id IS NOT NULL AND a.created_at = now() AND a.revoked_at IS NULL AND a.expires_at IS NULL
+           AND a.last_used_at IS NULL, 'api_tokens defaults');
+    RETURN NEXT is(a.scope, 'read-write', 'api_tokens scope default (0007): read-write');
 
     -- A click "now" must land in a real monthly partition created by 0002.
-    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k.id)
-           = 'clicks_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMM'),
-        'a current click must land in the current monthly partition';
+    RETURN NEXT is((SELECT tableoid::regclass::text FROM clicks WHERE id = k.id),
+           'clicks_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMM'),
+        'a current click lands in the current monthly partition');
 
     -- Every table in this schema with an updated_at column has a BEFORE UPDATE
     -- row trigger calling set_updated_at().
@@ -114,12 +130,12 @@ BEGIN
             AND (tg.tgtype & 1) = 1      -- FOR EACH ROW
             AND (tg.tgtype & 2) = 2      -- BEFORE
             AND (tg.tgtype & 16) = 16);  -- UPDATE
-    ASSERT missing IS NULL, format('tables with updated_at but no set_updated_at trigger: %s', missing);
+    RETURN NEXT is(missing, NULL, 'every table with updated_at has a BEFORE UPDATE row trigger calling set_updated_at()');
 
-    ASSERT (SELECT count(*) FROM information_schema.columns
+    RETURN NEXT is((SELECT count(*)::int FROM information_schema.columns
             WHERE table_schema = current_schema() AND column_name = 'updated_at'
-              AND table_name IN ('users', 'clients', 'campaigns', 'links', 'tags')) = 5,
-        'users, clients, campaigns, links, tags must have updated_at';
+              AND table_name IN ('users', 'clients', 'campaigns', 'links', 'tags')), 5,
+        'users, clients, campaigns, links, tags have updated_at');
 
     DELETE FROM users WHERE id = u.id;
     DELETE FROM clients WHERE id = c.id;
@@ -130,7 +146,7 @@ END $$;
 -- 1. Delete user -> their links, those links' clicks and link_tags, and their
 --    api_tokens are gone. Tags, clients and other users' data remain.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_1_delete_user() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u1 uuid; u2 uuid; c uuid; t uuid; l1 uuid; l2 uuid; l_other uuid;
@@ -156,20 +172,20 @@ BEGIN
 
     DELETE FROM users WHERE id = u1;
 
-    ASSERT NOT EXISTS (SELECT 1 FROM links WHERE user_id = u1), 'user delete: links must be gone';
-    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id IN (l1, l2)),
-        'user delete: clicks of the user''s links must be gone (all partitions)';
-    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id IN (l1, l2)),
-        'user delete: link_tags of the user''s links must be gone';
-    ASSERT NOT EXISTS (SELECT 1 FROM api_tokens WHERE user_id = u1), 'user delete: api_tokens must be gone';
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM links WHERE user_id = u1), 'user delete: links are gone');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM clicks WHERE link_id IN (l1, l2)),
+        'user delete: clicks of the user''s links are gone (all partitions)');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id IN (l1, l2)),
+        'user delete: link_tags of the user''s links are gone');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM api_tokens WHERE user_id = u1), 'user delete: api_tokens are gone');
 
-    ASSERT EXISTS (SELECT 1 FROM tags WHERE id = t), 'user delete: tags must remain';
-    ASSERT EXISTS (SELECT 1 FROM clients WHERE id = c), 'user delete: client must remain';
-    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l_other), 'user delete: other users'' links remain';
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l_other) = 1, 'user delete: other clicks remain';
-    ASSERT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l_other AND tag_id = t),
-        'user delete: other link_tags remain';
-    ASSERT (SELECT count(*) FROM api_tokens WHERE user_id = u2) = 1, 'user delete: other tokens remain';
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM tags WHERE id = t), 'user delete: tags remain');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM clients WHERE id = c), 'user delete: client remains');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM links WHERE id = l_other), 'user delete: other users'' links remain');
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l_other), 1, 'user delete: other clicks remain');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM link_tags WHERE link_id = l_other AND tag_id = t),
+        'user delete: other link_tags remain');
+    RETURN NEXT is((SELECT count(*)::int FROM api_tokens WHERE user_id = u2), 1, 'user delete: other tokens remain');
 
     DELETE FROM users WHERE id = u2;
     DELETE FROM clients WHERE id = c;
@@ -180,7 +196,7 @@ END $$;
 -- 2. Delete client -> its campaigns and links (and their clicks/link_tags)
 --    are gone. Users, tags and other clients remain.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_2_delete_client() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c1 uuid; c2 uuid; cp1 uuid; cp2 uuid; t uuid; l1 uuid; l2 uuid; l_other uuid;
@@ -202,18 +218,18 @@ BEGIN
 
     DELETE FROM clients WHERE id = c1;
 
-    ASSERT NOT EXISTS (SELECT 1 FROM campaigns WHERE client_id = c1), 'client delete: campaigns must be gone';
-    ASSERT NOT EXISTS (SELECT 1 FROM links WHERE id IN (l1, l2) OR client_id = c1),
-        'client delete: links must be gone';
-    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id IN (l1, l2)), 'client delete: clicks must be gone';
-    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id IN (l1, l2)),
-        'client delete: link_tags must be gone';
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM campaigns WHERE client_id = c1), 'client delete: campaigns are gone');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM links WHERE id IN (l1, l2) OR client_id = c1),
+        'client delete: links are gone');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM clicks WHERE link_id IN (l1, l2)), 'client delete: clicks are gone');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id IN (l1, l2)),
+        'client delete: link_tags are gone');
 
-    ASSERT EXISTS (SELECT 1 FROM users WHERE id = u), 'client delete: user remains';
-    ASSERT EXISTS (SELECT 1 FROM tags WHERE id = t), 'client delete: tag remains';
-    ASSERT EXISTS (SELECT 1 FROM campaigns WHERE id = cp2), 'client delete: other campaigns remain';
-    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l_other AND campaign_id = cp2 AND client_id = c2),
-        'client delete: other links remain untouched';
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM users WHERE id = u), 'client delete: user remains');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM tags WHERE id = t), 'client delete: tag remains');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM campaigns WHERE id = cp2), 'client delete: other campaigns remain');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM links WHERE id = l_other AND campaign_id = cp2 AND client_id = c2),
+        'client delete: other links remain untouched');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c2;
@@ -224,10 +240,10 @@ END $$;
 -- 3. Delete campaign -> its links remain with campaign_id NULL and the same
 --    client_id; other campaigns' links are untouched.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_3_delete_campaign() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
-    u uuid; c uuid; cp uuid; cp_keep uuid; l1 uuid; l2 uuid; l_keep uuid; n int;
+    u uuid; c uuid; cp uuid; cp_keep uuid; l1 uuid; l2 uuid; l_keep uuid;
 BEGIN
     INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
     INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
@@ -243,12 +259,12 @@ BEGIN
 
     DELETE FROM campaigns WHERE id = cp;
 
-    SELECT count(*) INTO n FROM links
-    WHERE id IN (l1, l2) AND campaign_id IS NULL AND client_id = c AND user_id = u;
-    ASSERT n = 2, format('campaign delete: expected 2 links kept with campaign_id NULL and same client, got %s', n);
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l1) = 1, 'campaign delete: clicks of its links remain';
-    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l_keep AND campaign_id = cp_keep),
-        'campaign delete: other campaign''s link untouched';
+    RETURN NEXT is((SELECT count(*)::int FROM links
+                    WHERE id IN (l1, l2) AND campaign_id IS NULL AND client_id = c AND user_id = u), 2,
+        'campaign delete: both links kept with campaign_id NULL and the same client');
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l1), 1, 'campaign delete: clicks of its links remain');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM links WHERE id = l_keep AND campaign_id = cp_keep),
+        'campaign delete: other campaign''s link untouched');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c;
@@ -258,7 +274,7 @@ END $$;
 -- 4. Delete link -> its clicks and link_tags are gone; tags (and other links'
 --    rows) remain.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_4_delete_link() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c uuid; t1 uuid; t2 uuid; l uuid; l_other uuid;
@@ -277,11 +293,11 @@ BEGIN
 
     DELETE FROM links WHERE id = l;
 
-    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id = l), 'link delete: clicks must be gone';
-    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l), 'link delete: link_tags must be gone';
-    ASSERT (SELECT count(*) FROM tags WHERE id IN (t1, t2)) = 2, 'link delete: tags must remain';
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l_other) = 1, 'link delete: other clicks remain';
-    ASSERT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l_other), 'link delete: other link_tags remain';
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM clicks WHERE link_id = l), 'link delete: clicks are gone');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l), 'link delete: link_tags are gone');
+    RETURN NEXT is((SELECT count(*)::int FROM tags WHERE id IN (t1, t2)), 2, 'link delete: tags remain');
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l_other), 1, 'link delete: other clicks remain');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM link_tags WHERE link_id = l_other), 'link delete: other link_tags remain');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c;
@@ -291,7 +307,7 @@ END $$;
 -- ---------------------------------------------------------------------------
 -- 5. Delete tag -> its link_tags are gone; links remain.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_5_delete_tag() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c uuid; t uuid; t_keep uuid; l1 uuid; l2 uuid;
@@ -308,10 +324,10 @@ BEGIN
 
     DELETE FROM tags WHERE id = t;
 
-    ASSERT NOT EXISTS (SELECT 1 FROM link_tags WHERE tag_id = t), 'tag delete: link_tags must be gone';
-    ASSERT (SELECT count(*) FROM links WHERE id IN (l1, l2)) = 2, 'tag delete: links must remain';
-    ASSERT EXISTS (SELECT 1 FROM link_tags WHERE link_id = l1 AND tag_id = t_keep),
-        'tag delete: other tags'' link_tags remain';
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM link_tags WHERE tag_id = t), 'tag delete: link_tags are gone');
+    RETURN NEXT is((SELECT count(*)::int FROM links WHERE id IN (l1, l2)), 2, 'tag delete: links remain');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM link_tags WHERE link_id = l1 AND tag_id = t_keep),
+        'tag delete: other tags'' link_tags remain');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c;
@@ -321,7 +337,7 @@ END $$;
 -- ---------------------------------------------------------------------------
 -- 6. Uniqueness -> 23505 with the documented constraint names.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_6_uniqueness() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c uuid; c2 uuid; t uuid;
@@ -334,37 +350,44 @@ BEGIN
         VALUES ('https://a.example/', 'dup-' || s, u, c);
     INSERT INTO campaigns (client_id, name) VALUES (c, 'summer');
 
-    PERFORM pg_temp.expect_error(
-        format('INSERT INTO clients (name) VALUES (%L)', 'Acme-' || s), '23505', 'clients_name_key');
-    PERFORM pg_temp.expect_error(
-        format('UPDATE clients SET name = %L WHERE id = %L', 'Acme-' || s, c2), '23505', 'clients_name_key');
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
+        format('INSERT INTO clients (name) VALUES (%L)', 'Acme-' || s), '23505', 'clients_name_key',
+        'a second client of the same name is refused');
+    RETURN NEXT pg_temp.fails_with(
+        format('UPDATE clients SET name = %L WHERE id = %L', 'Acme-' || s, c2), '23505', 'clients_name_key',
+        'renaming a client to a taken name is refused');
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO links (original_url, short_code, user_id, client_id) VALUES (%L, %L, %L, %L)',
                'https://b.example/', 'dup-' || s, u, c),
-        '23505', 'links_short_code_key');
-    PERFORM pg_temp.expect_error(
-        format('INSERT INTO tags (name) VALUES (%L)', 'promo-' || s), '23505', 'tags_name_key');
+        '23505', 'links_short_code_key', 'a taken short code is refused');
+    RETURN NEXT pg_temp.fails_with(
+        format('INSERT INTO tags (name) VALUES (%L)', 'promo-' || s), '23505', 'tags_name_key',
+        'a second tag of the same name is refused');
     -- Email is unique case-insensitively.
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO users (email, name) VALUES (%L, %L)', lower('Ana-' || s || '@Example.com'), 'Ana 2'),
-        '23505', 'users_email_lower_key');
+        '23505', 'users_email_lower_key', 'user email is unique case-insensitively');
     -- Campaign names are unique per client ...
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO campaigns (client_id, name) VALUES (%L, %L)', c, 'summer'),
-        '23505', 'campaigns_client_id_name_key');
+        '23505', 'campaigns_client_id_name_key', 'campaign names are unique per client');
     -- ... but the same name under another client is fine.
-    INSERT INTO campaigns (client_id, name) VALUES (c2, 'summer');
+    RETURN NEXT lives_ok(format('INSERT INTO campaigns (client_id, name) VALUES (%L, %L)', c2, 'summer'),
+        'the same campaign name under another client is accepted');
     -- Short codes and tag/client names are case-sensitive.
-    INSERT INTO links (original_url, short_code, user_id, client_id)
-        VALUES ('https://c.example/', upper('dup-' || s), u, c);
-    INSERT INTO tags (name) VALUES (upper('promo-' || s));
+    RETURN NEXT lives_ok(
+        format('INSERT INTO links (original_url, short_code, user_id, client_id) VALUES (%L, %L, %L, %L)',
+               'https://c.example/', upper('dup-' || s), u, c),
+        'short codes are case-sensitive');
+    RETURN NEXT lives_ok(format('INSERT INTO tags (name) VALUES (%L)', upper('promo-' || s)),
+        'tag names are case-sensitive');
     -- Token hashes are unique.
     INSERT INTO api_tokens (user_id, name, token_hash, token_prefix)
         VALUES (u, 'a', sha256(convert_to('same-' || s, 'UTF8')), 'sl_a');
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(convert_to(%L, %L)), %L)',
                u, 'b', 'same-' || s, 'UTF8', 'sl_b'),
-        '23505', 'api_tokens_token_hash_key');
+        '23505', 'api_tokens_token_hash_key', 'token hashes are unique');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id IN (c, c2);
@@ -374,7 +397,7 @@ END $$;
 -- ---------------------------------------------------------------------------
 -- 7. A link's campaign must belong to the link's client -> 23503.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_7_foreign_keys() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c1 uuid; c2 uuid; cp1 uuid; cp2 uuid; l uuid;
@@ -385,40 +408,43 @@ BEGIN
     INSERT INTO campaigns (client_id, name) VALUES (c1, 'x1') RETURNING id INTO cp1;
     INSERT INTO campaigns (client_id, name) VALUES (c2, 'x2') RETURNING id INTO cp2;
 
-    -- Insert with another client's campaign.
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id) VALUES (%L, %L, %L, %L, %L)',
                'https://a.example/', 'x-' || s, u, c1, cp2),
-        '23503', 'links_campaign_client_fkey');
-    -- Nonexistent campaign.
-    PERFORM pg_temp.expect_error(
+        '23503', 'links_campaign_client_fkey', 'a link with another client''s campaign is refused');
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id) VALUES (%L, %L, %L, %L, %L)',
                'https://a.example/', 'x-' || s, u, c1, gen_random_uuid()),
-        '23503', 'links_campaign_client_fkey');
+        '23503', 'links_campaign_client_fkey', 'a link with a nonexistent campaign is refused');
 
     INSERT INTO links (original_url, short_code, user_id, client_id, campaign_id)
         VALUES ('https://a.example/', 'ok-' || s, u, c1, cp1) RETURNING id INTO l;
 
     -- Update the link to another client's campaign, or move the link to another
     -- client while keeping its campaign.
-    PERFORM pg_temp.expect_error(
-        format('UPDATE links SET campaign_id = %L WHERE id = %L', cp2, l), '23503', 'links_campaign_client_fkey');
-    PERFORM pg_temp.expect_error(
-        format('UPDATE links SET client_id = %L WHERE id = %L', c2, l), '23503', 'links_campaign_client_fkey');
+    RETURN NEXT pg_temp.fails_with(
+        format('UPDATE links SET campaign_id = %L WHERE id = %L', cp2, l), '23503', 'links_campaign_client_fkey',
+        'moving a link to another client''s campaign is refused');
+    RETURN NEXT pg_temp.fails_with(
+        format('UPDATE links SET client_id = %L WHERE id = %L', c2, l), '23503', 'links_campaign_client_fkey',
+        'moving a link to another client while keeping its campaign is refused');
     -- Moving a campaign (that has links) to another client is refused too.
-    PERFORM pg_temp.expect_error(
-        format('UPDATE campaigns SET client_id = %L WHERE id = %L', c2, cp1), '23503', 'links_campaign_client_fkey');
+    RETURN NEXT pg_temp.fails_with(
+        format('UPDATE campaigns SET client_id = %L WHERE id = %L', c2, cp1), '23503', 'links_campaign_client_fkey',
+        'moving a campaign that has links to another client is refused');
     -- Moving link and campaign together is fine.
     UPDATE links SET client_id = c2, campaign_id = cp2 WHERE id = l;
-    ASSERT EXISTS (SELECT 1 FROM links WHERE id = l AND client_id = c2 AND campaign_id = cp2), 'consistent move';
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM links WHERE id = l AND client_id = c2 AND campaign_id = cp2),
+        'moving a link with its new client''s campaign is accepted');
 
     -- Other FKs.
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO links (original_url, short_code, user_id, client_id) VALUES (%L, %L, %L, %L)',
                'https://a.example/', 'nou-' || s, gen_random_uuid(), c1),
-        '23503', 'links_user_id_fkey');
-    PERFORM pg_temp.expect_error(
-        format('INSERT INTO clicks (link_id) VALUES (%L)', gen_random_uuid()), '23503', 'clicks_link_id_fkey');
+        '23503', 'links_user_id_fkey', 'a link of a nonexistent user is refused');
+    RETURN NEXT pg_temp.fails_with(
+        format('INSERT INTO clicks (link_id) VALUES (%L)', gen_random_uuid()), '23503', 'clicks_link_id_fkey',
+        'a click of a nonexistent link is refused');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id IN (c1, c2);
@@ -429,7 +455,7 @@ END $$;
 --    redirect status, finite expiry, token hash length); and the boundary
 --    values that must be accepted.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_8_checks() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c uuid; bad text;
@@ -440,72 +466,89 @@ BEGIN
     INSERT INTO clients (name) VALUES ('c-' || s) RETURNING id INTO c;
 
     FOREACH bad IN ARRAY ARRAY['', 'has space', 'a/b', 'a.b', 'ümlaut', 'a?x=1', E'abc\n', repeat('x', 65)] LOOP
-        PERFORM pg_temp.expect_error(format(ins_link, 'https://a.example/', bad, u, c),
-                                     '23514', 'links_short_code_format');
+        RETURN NEXT pg_temp.fails_with(format(ins_link, 'https://a.example/', bad, u, c),
+            '23514', 'links_short_code_format', format('short code %s is refused', to_json(bad)));
     END LOOP;
     -- Accepted: full alphabet, and exactly 64 characters.
-    EXECUTE format(ins_link, 'https://a.example/', 'AZaz09_-' || s, u, c);
-    EXECUTE format(ins_link, 'https://a.example/', rpad('L' || s, 64, 'x'), u, c);
+    RETURN NEXT lives_ok(format(ins_link, 'https://a.example/', 'AZaz09_-' || s, u, c),
+        'a short code of the whole alphabet is accepted');
+    RETURN NEXT lives_ok(format(ins_link, 'https://a.example/', rpad('L' || s, 64, 'x'), u, c),
+        'a short code of 64 characters is accepted');
     -- Updating to an invalid code is refused as well.
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('UPDATE links SET short_code = %L WHERE short_code = %L', 'bad code', 'AZaz09_-' || s),
-        '23514', 'links_short_code_format');
+        '23514', 'links_short_code_format', 'renaming a link to an invalid short code is refused');
 
     -- original_url: non-blank, at most 8192 characters.
-    PERFORM pg_temp.expect_error(format(ins_link, '', 'e1' || s, u, c), '23514', 'links_original_url_not_blank');
-    PERFORM pg_temp.expect_error(format(ins_link, E' \t ', 'e2' || s, u, c), '23514', 'links_original_url_not_blank');
-    PERFORM pg_temp.expect_error(format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18 + 1), 'e3' || s, u, c),
-                                 '23514', 'links_original_url_length');
-    EXECUTE format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18), 'max' || s, u, c);
+    RETURN NEXT pg_temp.fails_with(format(ins_link, '', 'e1' || s, u, c), '23514', 'links_original_url_not_blank',
+        'an empty original_url is refused');
+    RETURN NEXT pg_temp.fails_with(format(ins_link, E' \t ', 'e2' || s, u, c), '23514', 'links_original_url_not_blank',
+        'a blank original_url is refused');
+    RETURN NEXT pg_temp.fails_with(
+        format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18 + 1), 'e3' || s, u, c),
+        '23514', 'links_original_url_length', 'an original_url of 8193 characters is refused');
+    RETURN NEXT lives_ok(format(ins_link, 'https://x.example/' || repeat('a', 8192 - 18), 'max' || s, u, c),
+        'an original_url of 8192 characters is accepted');
 
     -- redirect_status: only 301, 302, 307, 308; expires_at: NULL or finite.
     FOREACH bad IN ARRAY ARRAY['300', '303', '304', '0'] LOOP
-        PERFORM pg_temp.expect_error(
+        RETURN NEXT pg_temp.fails_with(
             format('UPDATE links SET redirect_status = %s WHERE short_code = %L', bad, 'max' || s),
-            '23514', 'links_redirect_status_check');
+            '23514', 'links_redirect_status_check', format('redirect_status %s is refused', bad));
     END LOOP;
-    UPDATE links SET redirect_status = 301 WHERE short_code = 'max' || s;
-    UPDATE links SET redirect_status = 307 WHERE short_code = 'max' || s;
-    UPDATE links SET redirect_status = 308 WHERE short_code = 'max' || s;
+    RETURN NEXT lives_ok(format('UPDATE links SET redirect_status = 301 WHERE short_code = %L', 'max' || s),
+        'redirect_status 301 is accepted');
+    RETURN NEXT lives_ok(format('UPDATE links SET redirect_status = 307 WHERE short_code = %L', 'max' || s),
+        'redirect_status 307 is accepted');
+    RETURN NEXT lives_ok(format('UPDATE links SET redirect_status = 308 WHERE short_code = %L', 'max' || s),
+        'redirect_status 308 is accepted');
     FOREACH bad IN ARRAY ARRAY['infinity', '-infinity'] LOOP
-        PERFORM pg_temp.expect_error(
+        RETURN NEXT pg_temp.fails_with(
             format('UPDATE links SET expires_at = %L WHERE short_code = %L', bad, 'max' || s),
-            '23514', 'links_expires_at_finite');
+            '23514', 'links_expires_at_finite', format('expires_at %s is refused', bad));
     END LOOP;
-    UPDATE links SET expires_at = now() + interval '1 day', forward_query = true WHERE short_code = 'max' || s;
-    UPDATE links SET expires_at = NULL WHERE short_code = 'max' || s;
+    RETURN NEXT lives_ok(
+        format('UPDATE links SET expires_at = now() + interval ''1 day'', forward_query = true WHERE short_code = %L', 'max' || s),
+        'a finite expires_at and forward_query are accepted');
+    RETURN NEXT lives_ok(format('UPDATE links SET expires_at = NULL WHERE short_code = %L', 'max' || s),
+        'expires_at NULL is accepted');
 
     -- Blank names / emails.
-    PERFORM pg_temp.expect_error('INSERT INTO users (email, name) VALUES (''  '', ''N'')', '23514', 'users_email_not_blank');
-    PERFORM pg_temp.expect_error(format('INSERT INTO users (email, name) VALUES (%L, %L)', 'b-' || s || '@x.io', E'\t'),
-                                 '23514', 'users_name_not_blank');
-    PERFORM pg_temp.expect_error('INSERT INTO clients (name) VALUES ('' '')', '23514', 'clients_name_not_blank');
-    PERFORM pg_temp.expect_error('INSERT INTO tags (name) VALUES ('''')', '23514', 'tags_name_not_blank');
-    PERFORM pg_temp.expect_error(format('INSERT INTO campaigns (client_id, name) VALUES (%L, %L)', c, '   '),
-                                 '23514', 'campaigns_name_not_blank');
+    RETURN NEXT pg_temp.fails_with('INSERT INTO users (email, name) VALUES (''  '', ''N'')', '23514', 'users_email_not_blank',
+        'a blank user email is refused');
+    RETURN NEXT pg_temp.fails_with(format('INSERT INTO users (email, name) VALUES (%L, %L)', 'b-' || s || '@x.io', E'\t'),
+        '23514', 'users_name_not_blank', 'a blank user name is refused');
+    RETURN NEXT pg_temp.fails_with('INSERT INTO clients (name) VALUES ('' '')', '23514', 'clients_name_not_blank',
+        'a blank client name is refused');
+    RETURN NEXT pg_temp.fails_with('INSERT INTO tags (name) VALUES ('''')', '23514', 'tags_name_not_blank',
+        'an empty tag name is refused');
+    RETURN NEXT pg_temp.fails_with(format('INSERT INTO campaigns (client_id, name) VALUES (%L, %L)', c, '   '),
+        '23514', 'campaigns_name_not_blank', 'a blank campaign name is refused');
 
     -- NOT NULLs.
-    PERFORM pg_temp.expect_error(format('INSERT INTO links (original_url, short_code, user_id) VALUES (%L, %L, %L)',
-                                        'https://a.example/', 'nn' || s, u), '23502');
-    PERFORM pg_temp.expect_error('INSERT INTO users (email) VALUES (''x@y.z'')', '23502');
+    RETURN NEXT throws_ok(format('INSERT INTO links (original_url, short_code, user_id) VALUES (%L, %L, %L)',
+                                 'https://a.example/', 'nn' || s, u), '23502'::char(5), NULL::text,
+        'a link without a client is refused (NOT NULL)');
+    RETURN NEXT throws_ok('INSERT INTO users (email) VALUES (''x@y.z'')', '23502'::char(5), NULL::text,
+        'a user without a name is refused (NOT NULL)');
 
     -- api_tokens: the hash must be a raw 32-byte SHA-256 digest.
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, %L::bytea, %L)',
                u, 'raw', convert_to('plain-token', 'UTF8'), 'sl_x'),
-        '23514', 'api_tokens_token_hash_sha256');
-    PERFORM pg_temp.expect_error(
+        '23514', 'api_tokens_token_hash_sha256', 'a token hash that is not a 32-byte digest is refused');
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(%L::bytea), %L)',
                u, ' ', '\x01', 'sl_x'),
-        '23514', 'api_tokens_name_not_blank');
-    PERFORM pg_temp.expect_error(
+        '23514', 'api_tokens_name_not_blank', 'a blank token name is refused');
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix) VALUES (%L, %L, sha256(%L::bytea), %L)',
                u, 'n', '\x02', ''),
-        '23514', 'api_tokens_token_prefix_not_blank');
-    PERFORM pg_temp.expect_error(
+        '23514', 'api_tokens_token_prefix_not_blank', 'an empty token prefix is refused');
+    RETURN NEXT pg_temp.fails_with(
         format('INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, scope) VALUES (%L, %L, sha256(%L::bytea), %L, %L)',
                u, 'n', '\x03', 'sl_x', 'admin'),
-        '23514', 'api_tokens_scope_check');
+        '23514', 'api_tokens_scope_check', 'a token scope other than read-write or read-only is refused');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c;
@@ -516,9 +559,10 @@ END $$;
 --    links, tags). Rows are inserted with timestamps in the past (INSERT does
 --    not fire the trigger); after an UPDATE, updated_at must be now() (the
 --    transaction start) and created_at unchanged. A client-supplied
---    updated_at is overridden.
+--    updated_at is overridden. And across transactions (the probe set up at
+--    the top of this file), updated_at advances.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_9_updated_at() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     past constant timestamptz := '2001-02-03 04:05:06+00';
@@ -532,7 +576,7 @@ BEGIN
         VALUES ('https://a.example/', 'a-' || s, u, c, cp, past, past) RETURNING id INTO l;
     INSERT INTO tags (name, created_at, updated_at) VALUES ('t-' || s, past, past) RETURNING id INTO t;
 
-    ASSERT (SELECT updated_at FROM users WHERE id = u) = past, 'precondition: insert keeps given updated_at';
+    RETURN NEXT is((SELECT updated_at FROM users WHERE id = u), past, 'an insert keeps the given updated_at');
 
     UPDATE users     SET name = 'U2', updated_at = past WHERE id = u;  -- explicit value is overridden
     UPDATE clients   SET name = 'c2-' || s      WHERE id = c;
@@ -540,36 +584,25 @@ BEGIN
     UPDATE links     SET original_url = 'https://b.example/' WHERE id = l;
     UPDATE tags      SET name = 't2-' || s      WHERE id = t;
 
-    ASSERT (SELECT updated_at = now() AND created_at = past FROM users WHERE id = u), 'users.updated_at';
-    ASSERT (SELECT updated_at = now() AND created_at = past FROM clients WHERE id = c), 'clients.updated_at';
-    ASSERT (SELECT updated_at = now() AND created_at = past FROM campaigns WHERE id = cp), 'campaigns.updated_at';
-    ASSERT (SELECT updated_at = now() AND created_at = past FROM links WHERE id = l), 'links.updated_at';
-    ASSERT (SELECT updated_at = now() AND created_at = past FROM tags WHERE id = t), 'tags.updated_at';
+    RETURN NEXT ok((SELECT updated_at = now() AND created_at = past FROM users WHERE id = u),
+        'users.updated_at is set on update (an explicit value is overridden)');
+    RETURN NEXT ok((SELECT updated_at = now() AND created_at = past FROM clients WHERE id = c), 'clients.updated_at is set on update');
+    RETURN NEXT ok((SELECT updated_at = now() AND created_at = past FROM campaigns WHERE id = cp), 'campaigns.updated_at is set on update');
+    RETURN NEXT ok((SELECT updated_at = now() AND created_at = past FROM links WHERE id = l), 'links.updated_at is set on update');
+    RETURN NEXT ok((SELECT updated_at = now() AND created_at = past FROM tags WHERE id = t), 'tags.updated_at is set on update');
 
     -- Setting only updated_at explicitly is overridden as well.
     UPDATE links SET updated_at = past WHERE id = l;
-    ASSERT (SELECT updated_at FROM links WHERE id = l) = now(), 'links.updated_at override';
+    RETURN NEXT is((SELECT updated_at FROM links WHERE id = l), now(), 'an update of updated_at alone is overridden');
+
+    RETURN NEXT ok((SELECT tg.updated_at > p.before AND tg.updated_at > tg.created_at
+                    FROM tags tg JOIN ua_probe p ON p.id = tg.id),
+        'tags.updated_at advances on an update in a later transaction');
 
     DELETE FROM users WHERE id = u;
     DELETE FROM clients WHERE id = c;
     DELETE FROM tags WHERE id = t;
 END $$;
-
--- Same rule across transactions, with wall-clock time actually advancing:
--- updated_at after the UPDATE must be later than it was before.
-CREATE TEMP TABLE ua_probe AS
-WITH ins AS (INSERT INTO tags (name) VALUES ('probe-' || pg_temp.sfx()) RETURNING id, updated_at)
-SELECT id, updated_at AS before FROM ins;
-SELECT pg_sleep(0.01);
-UPDATE tags SET name = name || '-x' WHERE id = (SELECT id FROM ua_probe);
-DO $$
-BEGIN
-    ASSERT (SELECT t.updated_at > p.before AND t.updated_at > t.created_at
-            FROM tags t JOIN ua_probe p ON p.id = t.id),
-        'tags.updated_at must advance on UPDATE in a later transaction';
-    DELETE FROM tags WHERE id = (SELECT id FROM ua_probe);
-END $$;
-DROP TABLE ua_probe;
 
 -- ---------------------------------------------------------------------------
 -- 10. Click partitions: clicks_default catches months without a partition;
@@ -577,7 +610,7 @@ DROP TABLE ua_probe;
 --     partition and returns the number of partitions created; a second call
 --     returns 0; drop_click_partitions_before drops whole old partitions only.
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_10_partitions() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
     s text := pg_temp.sfx();
     u uuid; c uuid; l uuid;
@@ -588,21 +621,22 @@ DECLARE
     k_far   uuid := gen_random_uuid();   -- far future: no partition, stays in default
     n int;
     parts_before int;
+    zone constant text := current_setting('TimeZone');
     part_count constant text :=
         'SELECT count(*)::int FROM pg_inherits WHERE inhparent = ''clicks''::regclass';
 BEGIN
     -- Preconditions: default partition exists; test months have no partition.
-    ASSERT (SELECT partdefid::regclass::text FROM pg_partitioned_table WHERE partrelid = 'clicks'::regclass)
-           = 'clicks_default', 'clicks_default must be the default partition';
-    ASSERT to_regclass('clicks_p200001') IS NULL AND to_regclass('clicks_p200002') IS NULL
+    RETURN NEXT is((SELECT partdefid::regclass::text FROM pg_partitioned_table WHERE partrelid = 'clicks'::regclass),
+        'clicks_default', 'clicks_default is the default partition');
+    RETURN NEXT ok(to_regclass('clicks_p200001') IS NULL AND to_regclass('clicks_p200002') IS NULL
            AND to_regclass('clicks_p200003') IS NULL,
-        'precondition: test partitions must not exist';
+        'precondition: the test partitions do not exist');
 
     -- The migration created previous month .. +3 months (5 partitions).
     FOR i IN -1 .. 3 LOOP
-        ASSERT to_regclass('clicks_p' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC')
+        RETURN NEXT ok(to_regclass('clicks_p' || to_char(date_trunc('month', now() AT TIME ZONE 'UTC')
                                                  + make_interval(months => i), 'YYYYMM')) IS NOT NULL,
-            format('migration must have created the partition for month offset %s', i);
+            format('the migration created the partition for month offset %s', i));
     END LOOP;
 
     INSERT INTO users (email, name) VALUES ('u-' || s || '@example.com', 'U') RETURNING id INTO u;
@@ -610,7 +644,8 @@ BEGIN
     INSERT INTO links (original_url, short_code, user_id, client_id)
         VALUES ('https://a.example/', 'a-' || s, u, c) RETURNING id INTO l;
 
-    -- Run in a non-UTC session time zone: month bounds must still be UTC.
+    -- Run in a non-UTC session time zone: month bounds must still be UTC. (Reset at the
+    -- end: all checks share one transaction.)
     PERFORM set_config('TimeZone', 'Pacific/Auckland', true);
 
     INSERT INTO clicks (id, link_id, "timestamp", country, is_bot, visitor_hash) VALUES
@@ -620,147 +655,149 @@ BEGIN
         (k_feb,   l, '2000-02-01 00:00:00+00',        NULL, false, NULL),
         (k_far,   l, '2999-12-31 00:00:00+00',        NULL, false, NULL);
 
-    SELECT count(*) INTO n FROM clicks
-    WHERE link_id = l AND tableoid = 'clicks_default'::regclass;
-    ASSERT n = 5, format('all 5 clicks must land in clicks_default, got %s', n);
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l AND tableoid = 'clicks_default'::regclass), 5,
+        'all 5 clicks land in clicks_default');
 
     -- Replays are idempotent with ON CONFLICT (id, "timestamp") DO NOTHING ...
     INSERT INTO clicks (id, link_id, "timestamp") VALUES (k_mid, l, '2000-01-15 12:34:56+00')
         ON CONFLICT (id, "timestamp") DO NOTHING;
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l) = 5, 'ON CONFLICT DO NOTHING must skip the replay';
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l), 5, 'ON CONFLICT DO NOTHING skips the replay');
     -- ... and a plain duplicate is a 23505 on clicks' PK.
-    PERFORM pg_temp.expect_error(
+    RETURN NEXT throws_ok(
         format('INSERT INTO clicks (id, link_id, "timestamp") VALUES (%L, %L, %L)', k_mid, l, '2000-01-15 12:34:56+00'),
-        '23505');
+        '23505'::char(5), NULL::text, 'a plain duplicate click is a unique violation');
 
     parts_before := 0; EXECUTE part_count INTO parts_before;
 
     -- Create January 2000 only.
-    n := ensure_click_partitions(0, '2000-01-01');
-    ASSERT n = 1, format('ensure_click_partitions(0, 2000-01-01) must return 1, got %s', n);
-    ASSERT to_regclass('clicks_p200001') IS NOT NULL, 'clicks_p200001 must exist';
-    ASSERT EXISTS (SELECT 1 FROM pg_inherits
+    RETURN NEXT is(ensure_click_partitions(0, '2000-01-01'), 1, 'ensure_click_partitions(0, 2000-01-01) creates 1');
+    RETURN NEXT ok(to_regclass('clicks_p200001') IS NOT NULL, 'clicks_p200001 exists');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM pg_inherits
                    WHERE inhrelid = 'clicks_p200001'::regclass AND inhparent = 'clicks'::regclass),
-        'clicks_p200001 must be attached to clicks';
+        'clicks_p200001 is attached to clicks');
 
-    ASSERT (SELECT count(*) FROM clicks WHERE id IN (k_start, k_mid, k_end)
-            AND tableoid = 'clicks_p200001'::regclass) = 3,
-        'the three January rows must have moved into clicks_p200001 (UTC month bounds)';
-    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k_feb) = 'clicks_default',
-        'the February row must stay in clicks_default';
-    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k_far) = 'clicks_default',
-        'the far-future row must stay in clicks_default';
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l) = 5, 'moving must not lose or duplicate rows';
-    ASSERT (SELECT country = 'FR' AND is_bot AND visitor_hash = 43 AND "timestamp" = '2000-01-15 12:34:56+00'
-            FROM clicks WHERE id = k_mid), 'moved row must keep its values';
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE id IN (k_start, k_mid, k_end)
+            AND tableoid = 'clicks_p200001'::regclass), 3,
+        'the three January rows moved into clicks_p200001 (UTC month bounds)');
+    RETURN NEXT is((SELECT tableoid::regclass::text FROM clicks WHERE id = k_feb), 'clicks_default',
+        'the February row stays in clicks_default');
+    RETURN NEXT is((SELECT tableoid::regclass::text FROM clicks WHERE id = k_far), 'clicks_default',
+        'the far-future row stays in clicks_default');
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l), 5, 'moving loses and duplicates no row');
+    RETURN NEXT ok((SELECT country = 'FR' AND is_bot AND visitor_hash = 43 AND "timestamp" = '2000-01-15 12:34:56+00'
+            FROM clicks WHERE id = k_mid), 'a moved row keeps its values');
 
     -- The new partition got the partitioned indexes (PK + 2) and the FK.
-    ASSERT (SELECT count(*) FROM pg_index WHERE indrelid = 'clicks_p200001'::regclass) = 3,
-        'clicks_p200001 must have 3 indexes';
-    ASSERT (SELECT count(*) FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid
-            WHERE x.indrelid = 'clicks_p200001'::regclass) = 3,
-        'clicks_p200001 indexes must be attached to the partitioned indexes';
-    ASSERT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'clicks_p200001'::regclass
+    RETURN NEXT is((SELECT count(*)::int FROM pg_index WHERE indrelid = 'clicks_p200001'::regclass), 3,
+        'clicks_p200001 has 3 indexes');
+    RETURN NEXT is((SELECT count(*)::int FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid
+            WHERE x.indrelid = 'clicks_p200001'::regclass), 3,
+        'clicks_p200001''s indexes are attached to the partitioned indexes');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'clicks_p200001'::regclass
                    AND contype = 'f' AND confrelid = 'links'::regclass AND confdeltype = 'c'),
-        'clicks_p200001 must carry the ON DELETE CASCADE FK to links';
+        'clicks_p200001 carries the ON DELETE CASCADE FK to links');
     -- Bounds are UTC month boundaries.
-    ASSERT (SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE oid = 'clicks_p200001'::regclass)
-           = format('FOR VALUES FROM (%L) TO (%L)',
-                    '2000-01-01 00:00:00+00'::timestamptz, '2000-02-01 00:00:00+00'::timestamptz),
-        'clicks_p200001 bounds must be [2000-01-01, 2000-02-01) UTC';
+    RETURN NEXT is((SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE oid = 'clicks_p200001'::regclass),
+        format('FOR VALUES FROM (%L) TO (%L)',
+               '2000-01-01 00:00:00+00'::timestamptz, '2000-02-01 00:00:00+00'::timestamptz),
+        'clicks_p200001 bounds are [2000-01-01, 2000-02-01) UTC');
 
     -- New inserts for the month now route to the partition; duplicates still conflict.
     INSERT INTO clicks (link_id, "timestamp") VALUES (l, '2000-01-20 00:00:00+00');
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l AND tableoid = 'clicks_p200001'::regclass) = 4,
-        'new January click must route to clicks_p200001';
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l AND tableoid = 'clicks_p200001'::regclass), 4,
+        'a new January click routes to clicks_p200001');
     INSERT INTO clicks (id, link_id, "timestamp") VALUES (k_mid, l, '2000-01-15 12:34:56+00')
         ON CONFLICT (id, "timestamp") DO NOTHING;
-    ASSERT (SELECT count(*) FROM clicks WHERE link_id = l) = 6, 'ON CONFLICT on the new partition';
+    RETURN NEXT is((SELECT count(*)::int FROM clicks WHERE link_id = l), 6, 'ON CONFLICT DO NOTHING on the new partition');
 
     -- Idempotent.
-    n := ensure_click_partitions(0, '2000-01-01');
-    ASSERT n = 0, format('second ensure_click_partitions(0, 2000-01-01) must return 0, got %s', n);
+    RETURN NEXT is(ensure_click_partitions(0, '2000-01-01'), 0, 'a second ensure_click_partitions(0, 2000-01-01) creates 0');
     -- from_month is truncated to its month.
-    n := ensure_click_partitions(0, '2000-01-17');
-    ASSERT n = 0, format('ensure_click_partitions(0, 2000-01-17) must return 0, got %s', n);
+    RETURN NEXT is(ensure_click_partitions(0, '2000-01-17'), 0, 'ensure_click_partitions(0, 2000-01-17) creates 0');
     -- Jan exists; Feb (moving the February row) and Mar are created.
-    n := ensure_click_partitions(2, '2000-01-01');
-    ASSERT n = 2, format('ensure_click_partitions(2, 2000-01-01) must return 2, got %s', n);
-    ASSERT to_regclass('clicks_p200003') IS NOT NULL, 'clicks_p200003 must exist';
-    ASSERT (SELECT tableoid::regclass::text FROM clicks WHERE id = k_feb) = 'clicks_p200002',
-        'the February row must have moved into clicks_p200002';
-    n := ensure_click_partitions(2, '2000-01-01');
-    ASSERT n = 0, format('repeat ensure_click_partitions(2, 2000-01-01) must return 0, got %s', n);
+    RETURN NEXT is(ensure_click_partitions(2, '2000-01-01'), 2, 'ensure_click_partitions(2, 2000-01-01) creates 2');
+    RETURN NEXT ok(to_regclass('clicks_p200003') IS NOT NULL, 'clicks_p200003 exists');
+    RETURN NEXT is((SELECT tableoid::regclass::text FROM clicks WHERE id = k_feb), 'clicks_p200002',
+        'the February row moved into clicks_p200002');
+    RETURN NEXT is(ensure_click_partitions(2, '2000-01-01'), 0, 'a repeated ensure_click_partitions(2, 2000-01-01) creates 0');
     -- Default arguments cover months the migration already created.
-    n := ensure_click_partitions();
-    ASSERT n = 0, format('ensure_click_partitions() right after migration must return 0, got %s', n);
+    RETURN NEXT is(ensure_click_partitions(), 0, 'ensure_click_partitions() right after the migration creates 0');
 
     EXECUTE part_count INTO n;
-    ASSERT n = parts_before + 3, 'exactly three partitions added';
+    RETURN NEXT is(n, parts_before + 3, 'exactly three partitions were added');
 
     -- A same-named table that is not a partition is an error, not silently skipped.
     CREATE TABLE clicks_p199901 (x int);
-    PERFORM pg_temp.expect_error('SELECT ensure_click_partitions(0, ''1999-01-01'')', 'P0001');
+    RETURN NEXT throws_ok('SELECT ensure_click_partitions(0, ''1999-01-01'')', 'P0001'::char(5), NULL::text,
+        'ensure_click_partitions refuses a same-named table that is not a partition');
     DROP TABLE clicks_p199901;
 
     -- Bad arguments.
-    PERFORM pg_temp.expect_error('SELECT ensure_click_partitions(-1)', 'P0001');
-    PERFORM pg_temp.expect_error('SELECT drop_click_partitions_before(NULL)', 'P0001');
+    RETURN NEXT throws_ok('SELECT ensure_click_partitions(-1)', 'P0001'::char(5), NULL::text,
+        'ensure_click_partitions(-1) is refused');
+    RETURN NEXT throws_ok('SELECT drop_click_partitions_before(NULL)', 'P0001'::char(5), NULL::text,
+        'drop_click_partitions_before(NULL) is refused');
 
     -- Retention. Cutoff inside February: only January lies entirely before it.
-    n := drop_click_partitions_before('2000-02-15');
-    ASSERT n = 1, format('drop_click_partitions_before(2000-02-15) must drop 1, got %s', n);
-    ASSERT to_regclass('clicks_p200001') IS NULL, 'clicks_p200001 must be dropped';
-    ASSERT to_regclass('clicks_p200002') IS NOT NULL, 'clicks_p200002 straddles the cutoff and must be kept';
-    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE id IN (k_start, k_mid, k_end)), 'January rows gone with partition';
-    ASSERT EXISTS (SELECT 1 FROM clicks WHERE id = k_feb), 'February row kept';
+    RETURN NEXT is(drop_click_partitions_before('2000-02-15'), 1, 'drop_click_partitions_before(2000-02-15) drops 1');
+    RETURN NEXT ok(to_regclass('clicks_p200001') IS NULL, 'clicks_p200001 is dropped');
+    RETURN NEXT ok(to_regclass('clicks_p200002') IS NOT NULL, 'clicks_p200002 straddles the cutoff and is kept');
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM clicks WHERE id IN (k_start, k_mid, k_end)), 'the January rows went with their partition');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM clicks WHERE id = k_feb), 'the February row is kept');
 
     -- Nothing more to drop for the same cutoff.
-    n := drop_click_partitions_before('2000-02-15');
-    ASSERT n = 0, format('repeat drop must return 0, got %s', n);
+    RETURN NEXT is(drop_click_partitions_before('2000-02-15'), 0, 'a repeated drop drops 0');
 
     -- Cutoff exactly at the end of March drops February and March.
-    n := drop_click_partitions_before('2000-04-01');
-    ASSERT n = 2, format('drop_click_partitions_before(2000-04-01) must drop 2, got %s', n);
-    ASSERT to_regclass('clicks_p200002') IS NULL AND to_regclass('clicks_p200003') IS NULL,
-        'clicks_p200002 and clicks_p200003 must be dropped';
+    RETURN NEXT is(drop_click_partitions_before('2000-04-01'), 2, 'drop_click_partitions_before(2000-04-01) drops 2');
+    RETURN NEXT ok(to_regclass('clicks_p200002') IS NULL AND to_regclass('clicks_p200003') IS NULL,
+        'clicks_p200002 and clicks_p200003 are dropped');
 
     -- The default partition is never dropped, whatever the cutoff, and the
     -- current partitions are not touched by an old cutoff.
-    ASSERT to_regclass('clicks_default') IS NOT NULL, 'clicks_default must survive';
-    ASSERT EXISTS (SELECT 1 FROM clicks WHERE id = k_far AND tableoid = 'clicks_default'::regclass),
-        'rows in clicks_default are not touched by retention';
+    RETURN NEXT ok(to_regclass('clicks_default') IS NOT NULL, 'clicks_default survives');
+    RETURN NEXT ok(EXISTS (SELECT 1 FROM clicks WHERE id = k_far AND tableoid = 'clicks_default'::regclass),
+        'rows in clicks_default are not touched by retention');
     EXECUTE part_count INTO n;
-    ASSERT n = parts_before, 'live partitions must be untouched';
+    RETURN NEXT is(n, parts_before, 'the live partitions are untouched');
 
     DELETE FROM users WHERE id = u;   -- cascades to the link and its remaining clicks
-    ASSERT NOT EXISTS (SELECT 1 FROM clicks WHERE link_id = l), 'cleanup';
+    RETURN NEXT ok(NOT EXISTS (SELECT 1 FROM clicks WHERE link_id = l), 'deleting the user removes the remaining clicks');
     DELETE FROM clients WHERE id = c;
+    PERFORM set_config('TimeZone', zone, true);
 END $$;
 
--- A cutoff in the far future drops every monthly partition but never the
--- default one. Run inside a transaction that is rolled back so the database
--- keeps its live partitions.
-BEGIN;
-DO $$
-DECLARE n int; total int;
+-- A cutoff in the far future drops every monthly partition but never the default one.
+-- The drop runs in a subtransaction that is rolled back (by raising SLRBK), so the
+-- database keeps its live partitions; the results are taken out in variables.
+CREATE FUNCTION pg_temp.check_10_far_future_cutoff() RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+    n int; total int; remaining text[];
 BEGIN
-    SELECT count(*) - 1 INTO total FROM pg_inherits WHERE inhparent = 'clicks'::regclass;
-    n := drop_click_partitions_before('9999-01-01');
-    ASSERT n = total, format('far-future cutoff must drop all %s monthly partitions, dropped %s', total, n);
-    ASSERT (SELECT array_agg(inhrelid::regclass::text) FROM pg_inherits WHERE inhparent = 'clicks'::regclass)
-           = ARRAY['clicks_default'], 'only clicks_default may remain';
+    BEGIN
+        SELECT count(*) - 1 INTO total FROM pg_inherits WHERE inhparent = 'clicks'::regclass;
+        n := drop_click_partitions_before('9999-01-01');
+        SELECT array_agg(inhrelid::regclass::text) INTO remaining FROM pg_inherits WHERE inhparent = 'clicks'::regclass;
+        RAISE EXCEPTION 'roll back' USING ERRCODE = 'SLRBK';
+    EXCEPTION WHEN SQLSTATE 'SLRBK' THEN
+        NULL;
+    END;
+    RETURN NEXT is(n, total, 'a far-future cutoff drops every monthly partition');
+    RETURN NEXT is(remaining, ARRAY['clicks_default'], 'only clicks_default remains after a far-future cutoff');
+    RETURN NEXT ok(to_regclass('clicks_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMM')) IS NOT NULL,
+        'the far-future drop was rolled back');
 END $$;
-ROLLBACK;
 
 -- ---------------------------------------------------------------------------
 -- 11. links_notify_changed: an enabled AFTER INSERT OR UPDATE OR DELETE row
 --     trigger on links calling notify_link_changed(). (What it sends, on
 --     channel link_changed, is checked by the Swift tests, which can LISTEN.)
 -- ---------------------------------------------------------------------------
-DO $$
+CREATE FUNCTION pg_temp.check_11_notify_trigger() RETURNS SETOF text LANGUAGE plpgsql AS $$
 BEGIN
-    ASSERT EXISTS (
+    RETURN NEXT trigger_is('links', 'links_notify_changed', 'notify_link_changed',
+        'links_notify_changed calls notify_link_changed()');
+    RETURN NEXT ok(EXISTS (
         SELECT 1 FROM pg_trigger tg
         WHERE tg.tgrelid = 'links'::regclass
           AND tg.tgname = 'links_notify_changed'
@@ -772,7 +809,26 @@ BEGIN
           AND (tg.tgtype & 4) = 4      -- INSERT
           AND (tg.tgtype & 8) = 8      -- DELETE
           AND (tg.tgtype & 16) = 16),  -- UPDATE
-        'links must have the AFTER INSERT OR UPDATE OR DELETE row trigger links_notify_changed';
+        'links has the enabled AFTER INSERT OR UPDATE OR DELETE row trigger links_notify_changed');
 END $$;
 
-\echo 'schema_checks: all checks passed'
+-- ---------------------------------------------------------------------------
+-- The run: one transaction, rolled back.
+-- ---------------------------------------------------------------------------
+BEGIN;
+SELECT plan(157);
+SELECT * FROM pg_temp.check_0_structure();
+SELECT * FROM pg_temp.check_1_delete_user();
+SELECT * FROM pg_temp.check_2_delete_client();
+SELECT * FROM pg_temp.check_3_delete_campaign();
+SELECT * FROM pg_temp.check_4_delete_link();
+SELECT * FROM pg_temp.check_5_delete_tag();
+SELECT * FROM pg_temp.check_6_uniqueness();
+SELECT * FROM pg_temp.check_7_foreign_keys();
+SELECT * FROM pg_temp.check_8_checks();
+SELECT * FROM pg_temp.check_9_updated_at();
+SELECT * FROM pg_temp.check_10_partitions();
+SELECT * FROM pg_temp.check_10_far_future_cutoff();
+SELECT * FROM pg_temp.check_11_notify_trigger();
+SELECT * FROM finish();
+ROLLBACK;

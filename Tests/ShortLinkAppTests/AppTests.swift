@@ -6,7 +6,7 @@ import ShortLinkTesting
 import Storage
 import Testing
 
-@Suite struct AppTests {
+@Suite(.teardown) struct AppTests {
     @Test func configuration_environmentOverridesFileAndDefaults() async throws {
         let configuration = try await AppConfiguration.load(
             environment: [
@@ -27,7 +27,7 @@ import Testing
 
     @Test func seedDemo_createsTaggedLinksOnce() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let first = try await DemoSeeder(pool: db.pool).seed()
         #expect(first.created)
         let second = try await DemoSeeder(pool: db.pool).seed()
@@ -42,7 +42,7 @@ import Testing
 
     @Test func operations_migrateAndStatus_throughTheBootstrapOnDatabaseURL() async throws {
         let db = try await TestPostgres.cluster().makeDatabase(migrated: false)
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let configuration = AppConfiguration(
             database: .init(url: db.url, maxConnections: 2, connectTimeoutSeconds: 5),
             embedded: .init(dataDirectory: "/nonexistent", databaseName: "unused"),

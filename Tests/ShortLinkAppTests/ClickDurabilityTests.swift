@@ -9,18 +9,21 @@ import Testing
 
 /// No click is lost: not while Postgres is down, not on SIGTERM, and (thanks to the mapped
 /// journal) not on `kill -9` either.
-@Suite(.serialized) struct ClickDurabilityTests {
+@Suite(.serialized, .teardown) struct ClickDurabilityTests {
     @Test func postgresStoppedForTenSeconds_underTraffic_everyClickIsStoredOnce() async throws {
         let postgres = EmbeddedPostgres(configuration: try .throwaway())
         defer { try? postgres.destroy() }
         _ = try postgres.start()
         let url = postgres.connectionURL
         let pool = PGPool(configuration: .init(url: url, maxConnections: 4), logger: Logger(label: "test.outage"))
-        defer { Task { await pool.shutdown() } }
+        onTeardown { await pool.shutdown() }
         try await Migrator(pool: pool, directory: TestPostgres.migrationsDirectory, logger: Logger(label: "test")).migrate()
         try await insertLink(pool, code: "outage")
         let service = try await RunningService(url: url, pool: pool)
         let traffic = Traffic(port: service.port, path: "/outage")
+        // The sleeps in these tests are not synchronisation: they are the spans of traffic
+        // the tests are about (before, during and after the ten-second outage); the
+        // waits that follow each (shutdown, exit) are on events.
         try await Task.sleep(for: .seconds(2))
         try postgres.stop()
         let answeredBeforeOutage = traffic.answered
@@ -43,7 +46,7 @@ import Testing
 
     @Test func sigterm_underTraffic_everyAnsweredClickIsStoredBeforeExit() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "term")
         let served = try await ServedBinary.start(databaseURL: db.url, spool: temporarySpool())
         let traffic = Traffic(port: served.port, path: "/term")
@@ -60,7 +63,7 @@ import Testing
 
     @Test func kill9_underTraffic_theNextStartStoresEveryAnsweredClick() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "crash")
         let spool = temporarySpool()
         let crashed = try await ServedBinary.start(databaseURL: db.url, spool: spool)

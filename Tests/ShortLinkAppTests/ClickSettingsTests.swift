@@ -7,7 +7,7 @@ import ShortLinkCore
 import ShortLinkTesting
 import Testing
 
-@Suite struct ClickSettingsTests {
+@Suite(.teardown) struct ClickSettingsTests {
     @Test func clickKeys_areReadFromTheEnvironment() async throws {
         let configuration = try await AppConfiguration.load(
             environment: [
@@ -81,7 +81,7 @@ import Testing
 
     @Test func aMissingGeoIPDatabase_isAClearStartupError_unlessGeoIPIsOff() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         var configuration = AppConfiguration(
             database: .init(url: db.url), embedded: .init(),
             clicks: ClickSettings(spoolDirectory: temporarySpool(), geoIPDatabase: "/nonexistent/city.mmdb", geoIPEnabled: true))

@@ -12,10 +12,10 @@ import Testing
 
 /// Redirects over loopback become click rows in a real Postgres, enriched with the bot
 /// verdict, GeoIP (the generated mmdb) and the user-agent parser.
-@Suite struct ClickStorageTests {
+@Suite(.teardown) struct ClickStorageTests {
     @Test func redirects_becomeExactlyOneRowEach_withEveryField() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let linkID = try await insertLink(db.pool, code: "rows")
         let service = try await RunningService(
             url: db.url, pool: db.pool, trustedProxies: [CIDR("127.0.0.1/32")!])
@@ -76,7 +76,7 @@ import Testing
 
     @Test func forwardedFor_isIgnoredFromAnUntrustedPeer_andAddressesAreAnonymisedAfterTheLookup() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "anon")
         // 127.0.0.1 is not trusted here: the forwarded header must not be believed.
         let untrusted = try await RunningService(url: db.url, pool: db.pool)
@@ -101,7 +101,7 @@ import Testing
 
     @Test func everyReasonToken_isStoredForARequestThatShowsIt() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "bots")
         let service = try await RunningService(
             url: db.url, pool: db.pool, trustedProxies: [CIDR("127.0.0.1/32")!],
@@ -146,7 +146,7 @@ import Testing
 
     @Test func replayingTheSameJournalTwice_storesEachClickOnce() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let linkID = try #require(EntityID(try await insertLink(db.pool, code: "replay")))
         let spool = temporarySpool()
         // What a crashed process leaves: records in a journal file, none acknowledged.

@@ -9,13 +9,13 @@ import Testing
 
 /// The edge over loopback and a real Postgres: links changed in plain SQL reach the
 /// cache through NOTIFY, in every instance, and survive a database restart.
-@Suite struct EdgeCoherenceTests {
+@Suite(.teardown) struct EdgeCoherenceTests {
     @Test func edge_followsInsertUpdateAndDeleteMadeInSQL() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         let edge = try await RunningEdge(url: db.url, pool: db.pool)
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         #expect(try edge.get("/sqlmade").status == 404)
 
         try await db.pool.execute(
@@ -40,13 +40,13 @@ import Testing
 
     @Test func edge_whenCodeRenamed_oldCodeStopsAndNewCodeRedirects() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         try await db.pool.execute(
             "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('before', 'https://example.com/r', $1::uuid, $2::uuid)",
             [user, client])
         let edge = try await RunningEdge(url: db.url, pool: db.pool)
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         #expect(try edge.get("/before").location == "https://example.com/r")
         try await db.pool.execute("UPDATE links SET short_code = 'after' WHERE short_code = 'before'")
         #expect(try await edge.waitFor("/after", timeout: .seconds(1)) { $0.location == "https://example.com/r" } != nil)
@@ -55,12 +55,12 @@ import Testing
 
     @Test func twoEdges_onOneDatabase_bothConverge() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         let first = try await RunningEdge(url: db.url, pool: db.pool)
-        defer { Task { await first.stop() } }
+        onTeardown { await first.stop() }
         let second = try await RunningEdge(url: db.url, pool: db.pool)
-        defer { Task { await second.stop() } }
+        onTeardown { await second.stop() }
         try await db.pool.execute(
             "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('both', 'https://example.com/b1', $1::uuid, $2::uuid)",
             [user, client])
@@ -75,10 +75,10 @@ import Testing
 
     @Test func edge_whenListenConnectionDrops_resyncsChangesItMissed() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         let edge = try await RunningEdge(url: db.url, pool: db.pool)
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         // Kill the LISTEN backend and change a link in the same transaction: its
         // notification goes nowhere, so only the resync on reconnect can find it.
         try await db.pool.transaction { connection in
@@ -97,14 +97,14 @@ import Testing
         _ = try postgres.start()
         let url = postgres.connectionURL
         let pool = PGPool(configuration: .init(url: url, maxConnections: 2), logger: Logger(label: "test.restart"))
-        defer { Task { await pool.shutdown() } }
+        onTeardown { await pool.shutdown() }
         try await Migrator(pool: pool, directory: TestPostgres.migrationsDirectory, logger: Logger(label: "test")).migrate()
         let (user, client) = try await makeOwner(pool)
         try await pool.execute(
             "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('kept', 'https://example.com/k', $1::uuid, $2::uuid)",
             [user, client])
         let edge = try await RunningEdge(url: url, pool: pool)
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         #expect(try edge.get("/kept").status == 302)
 
         try postgres.stop()

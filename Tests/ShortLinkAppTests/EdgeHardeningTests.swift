@@ -8,13 +8,13 @@ import ShortLinkTesting
 import Testing
 
 /// The per-client connection cap and the edge's metrics, over loopback.
-@Suite struct EdgeHardeningTests {
+@Suite(.teardown) struct EdgeHardeningTests {
     @Test func perClientCap_refusesTheFifthConnectionFromOneAddress_whileOthersAreServed() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let edge = try await RunningEdge(
             url: db.url, pool: db.pool, configuration: EdgeConfiguration(eventLoops: 2, maxConnectionsPerClient: 4))
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         var held: [LoopbackSocket] = []
         for _ in 0..<4 {
             let socket = try LoopbackSocket(port: edge.port)
@@ -47,7 +47,7 @@ import Testing
 
     @Test func metrics_countWhatWasServed_overTheMetricsListener() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         try await db.pool.execute(
             """
@@ -57,7 +57,7 @@ import Testing
             """, [user, client])
         let edge = try await RunningEdge(
             url: db.url, pool: db.pool, configuration: EdgeConfiguration(eventLoops: 2, metricsHost: "127.0.0.1", metricsPort: 0))
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         for _ in 0..<5 { #expect(try await edge.fetch("/go").status == 302) }
         for _ in 0..<2 { #expect(try await edge.fetch("/missing").status == 404) }
         #expect(try await edge.fetch("/gone").status == 410)
@@ -93,7 +93,7 @@ import Testing
 
     @Test func servedBinary_roleEdge_servesItsMetricsOnTheMetricsListener() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let served = try await ServedBinary.start(databaseURL: db.url, spool: temporarySpool())
         let port = served.port
         for _ in 0..<3 { #expect(try await offload { try LoopbackHTTP.request(port: port, path: "/healthz") }.status == 200) }

@@ -5,16 +5,16 @@ import Testing
 
 /// The edge redirects only to http(s) targets, whatever the database holds: a row written by
 /// SQL with a `javascript:` target is treated as unavailable (404, no click).
-@Suite struct EdgeUnsafeTargetTests {
+@Suite(.teardown) struct EdgeUnsafeTargetTests {
     @Test func edge_storedNonHTTPTarget_answers404_onLoadAndOnChange() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         let insert = "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ($1, $2, $3::uuid, $4::uuid)"
         try await db.pool.execute(insert, ["jsload", "javascript:alert(document.domain)", user, client])
         try await db.pool.execute(insert, ["fine", "https://example.com/fine", user, client])
         let edge = try await RunningEdge(url: db.url, pool: db.pool)
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
 
         #expect(try edge.get("/fine").location == "https://example.com/fine", "the full load served the good link")
         let loaded = try edge.get("/jsload")

@@ -7,13 +7,13 @@ import Testing
 /// descriptors must not kill it (libdispatch's worker monitor traps when it cannot open
 /// `/proc/<tid>/stat`, which is what crashed it with SIGILL), and it serves again once
 /// the idle connections go.
-@Suite struct FileDescriptorLimitTests {
+@Suite(.teardown) struct FileDescriptorLimitTests {
     @Test func servedBinary_underUlimit1024_survives1200IdleConnections_andServesAfterwards() async throws {
         // This process holds the 1,200 client ends: it needs a higher limit than the server
         // (a fresh machine's soft limit may be 1,024; the hard limit is usually far higher).
         try #require(FileDescriptorBudget.raiseLimit() >= 4_096, "the test process needs RLIMIT_NOFILE ≥ 4096")
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let served = try await offload {
             try ServedBinary(
                 databaseURL: db.url, spool: temporarySpool(),

@@ -86,7 +86,8 @@ func clickCounts(_ pool: PGPool, code: String) async throws -> (rows: Int, disti
 /// traffic without starving the suites that run beside it (their timing checks need CPU).
 final class Traffic: Sendable {
     private let state = Mutex((answered: 0, failed: 0, stop: false))
-    private let done = Mutex(false)
+    /// Whether the sending thread has ended, and who waits for that.
+    private let finished = Mutex((done: false, waiter: CheckedContinuation<Void, Never>?.none))
 
     init(port: Int, path: String, headers: [String] = []) {
         Thread.detachNewThread { [self] in
@@ -95,13 +96,19 @@ final class Traffic: Sendable {
                     response.status == 302
                 {
                     state.withLock { $0.answered += 1 }
+                    // Pacing (the rate above), not synchronisation.
                     Thread.sleep(forTimeInterval: 0.001)
                 } else {
                     state.withLock { $0.failed += 1 }
                     Thread.sleep(forTimeInterval: 0.005)
                 }
             }
-            done.withLock { $0 = true }
+            let waiter = finished.withLock { finished in
+                finished.done = true
+                defer { finished.waiter = nil }
+                return finished.waiter
+            }
+            waiter?.resume()
         }
     }
 
@@ -110,7 +117,13 @@ final class Traffic: Sendable {
     /// Stops and waits for the request in flight; returns the answered count.
     func stop() async -> Int {
         state.withLock { $0.stop = true }
-        while !done.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(5)) }
+        await withCheckedContinuation { continuation in
+            let ended = finished.withLock { finished in
+                if !finished.done { finished.waiter = continuation }
+                return finished.done
+            }
+            if ended { continuation.resume() }
+        }
         return answered
     }
 }

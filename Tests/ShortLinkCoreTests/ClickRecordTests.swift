@@ -1,5 +1,4 @@
 import ShortLinkCore
-import ShortLinkTesting
 import Testing
 
 private let eventID = EntityID("0190f3a2-7b4c-7d10-8e2f-0123456789ab")!

@@ -1,5 +1,4 @@
 import ShortLinkCore
-import ShortLinkTesting
 import Testing
 
 @Suite struct SplitMix64Tests {

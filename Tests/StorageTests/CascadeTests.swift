@@ -4,10 +4,10 @@ import ShortLinkTesting
 import Storage
 import Testing
 
-@Suite struct CascadeTests {
+@Suite(.teardown) struct CascadeTests {
     @Test func deleteUser_removesTheirLinksClicksTagLinksAndTokens_andReportsLinkCount() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let other = try await UserRepository(pool: f.db.pool).create(email: "bo@agency.example", name: "Bo")
         let mine = try await f.link("mine1", tags: ["x"])
         _ = try await f.link("mine2")
@@ -28,7 +28,7 @@ import Testing
 
     @Test func deleteClient_removesItsCampaignsAndLinks() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let otherClient = try await ClientRepository(pool: f.db.pool).create(name: "Globex")
         _ = try await f.link("a1", campaign: f.campaign.id)
         _ = try await f.link("a2")
@@ -41,7 +41,7 @@ import Testing
 
     @Test func deleteCampaign_keepsLinksWithCampaignCleared() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("camp", campaign: f.campaign.id)
         #expect(try await CampaignRepository(pool: f.db.pool).delete(f.campaign.id))
         let after = try #require(try await f.links.get(link.id))
@@ -51,7 +51,7 @@ import Testing
 
     @Test func deleteLink_removesClicksAndTagLinks_keepsTags() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("gone", tags: ["keep-me"])
         try await f.addClick(to: link.id)
         try await f.addClick(to: link.id)
@@ -63,7 +63,7 @@ import Testing
 
     @Test func deleteTag_removesTagLinks_keepsLinks() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("tagged", tags: ["a", "b"])
         let tag = try #require(try await TagRepository(pool: f.db.pool).find(name: "a"))
         #expect(try await TagRepository(pool: f.db.pool).delete(tag.id))

@@ -8,7 +8,7 @@ import Testing
 /// Retention over the default partition too (issue 14 #22), on a real Postgres: old rows
 /// that landed in `clicks_default` are deleted in bounded batches, old partitions dropped,
 /// and one info record says what went.
-@Suite struct ClickRetentionTests {
+@Suite(.teardown) struct ClickRetentionTests {
     /// 2020-01-10T12:00:00Z: a month no partition covers, so its clicks land in the default one.
     static let january2020 = Timestamp(microsecondsSinceEpoch: 1_578_657_600_000_000)
     /// 2020-03-15T00:00:00Z.
@@ -43,7 +43,7 @@ import Testing
 
     @Test func retention_deletesOldDefaultPartitionRowsInBatches_dropsOldPartitions_andLogsIt() async throws {
         let fixture = try await Fixture.make()
-        defer { Task { await fixture.db.drop() } }
+        onTeardown { await fixture.db.drop() }
         let link = try await Self.seed(fixture)
         let rollupsBefore = try await fixture.count("SELECT sum(clicks)::int FROM link_rollups_daily WHERE link_id = $1", [link.id.pg])
         let log = CapturedLog()
@@ -82,7 +82,7 @@ import Testing
 
     @Test func writerHousekeeping_removesOldDefaultPartitionRows_andLogs() async throws {
         let fixture = try await Fixture.make()
-        defer { Task { await fixture.db.drop() } }
+        onTeardown { await fixture.db.drop() }
         _ = try await Self.seed(fixture)
         let log = CapturedLog()
 
@@ -96,7 +96,7 @@ import Testing
 
         // Without retention nothing is removed.
         let other = try await Fixture.make()
-        defer { Task { await other.db.drop() } }
+        onTeardown { await other.db.drop() }
         _ = try await Self.seed(other)
         try await PostgresClickStore(pool: other.db.pool, logger: log.logger()).maintain(retentionMonths: nil)
         #expect(try await other.count("SELECT count(*) FROM clicks") == 37)

@@ -4,10 +4,10 @@ import ShortLinkTesting
 import Storage
 import Testing
 
-@Suite struct ConstraintTests {
+@Suite(.teardown) struct ConstraintTests {
     @Test func duplicateClientName_isUniqueViolation() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let error = await pgErrorCode { _ = try await ClientRepository(pool: f.db.pool).create(name: "Acme") }
         #expect(error?.code == .uniqueViolation)
         #expect(error?.constraint == "clients_name_key")
@@ -15,7 +15,7 @@ import Testing
 
     @Test func duplicateShortCode_isUniqueViolation_andStoresNothing() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         _ = try await f.link("same")
         let error = await pgErrorCode { _ = try await f.link("same", tags: ["new-tag"]) }
         #expect(error?.code == .uniqueViolation)
@@ -26,7 +26,7 @@ import Testing
 
     @Test func duplicateTagName_isUniqueViolation() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         _ = try await f.link("t1", tags: ["one", "two"])
         let two = try #require(try await TagRepository(pool: f.db.pool).find(name: "two"))
         let error = await pgErrorCode { _ = try await TagRepository(pool: f.db.pool).rename(two.id, to: "one") }
@@ -36,7 +36,7 @@ import Testing
 
     @Test func campaignOfAnotherClient_isRefusedByTheDatabase() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let globex = try await ClientRepository(pool: f.db.pool).create(name: "Globex")
         let globexCampaign = try await CampaignRepository(pool: f.db.pool).create(clientID: globex.id, name: "Summer")
         let error = await pgErrorCode { _ = try await f.link("cross", campaign: globexCampaign.id) }
@@ -50,7 +50,7 @@ import Testing
 
     @Test func invalidShortCode_isCheckViolationInSQL() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let error = await pgErrorCode {
             try await f.db.pool.execute(
                 "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('bad code!', 'https://x', $1, $2)",
@@ -61,7 +61,7 @@ import Testing
 
     @Test func updatedAt_isKeptByTrigger() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         try await f.db.pool.execute("UPDATE clients SET updated_at = now() - interval '1 day' WHERE id = $1", [f.client.id.pg])
         let old = try #require(try await ClientRepository(pool: f.db.pool).get(f.client.id))
         // The trigger overrides any value written, so the back-dated value never sticks.
@@ -73,7 +73,7 @@ import Testing
 
     @Test func clickForAMonthWithoutPartition_landsInDefault_thenMovesToNewPartition() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("old")
         try await f.db.pool.execute(
             "INSERT INTO clicks (id, link_id, \"timestamp\") VALUES (gen_random_uuid(), $1, '2001-05-10T12:00:00Z')", [link.id.pg])

@@ -4,12 +4,12 @@ import ShortLinkTesting
 import Storage
 import Testing
 
-@Suite struct LinkRedirectOptionsTests {
+@Suite(.teardown) struct LinkRedirectOptionsTests {
     static let expiry = Timestamp(microsecondsSinceEpoch: 1_900_000_000_123_456)
 
     @Test func plainSQLInsert_getsTheDefaultRedirectOptions() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         try await f.db.pool.execute(
             "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('plain', 'https://x', $1, $2)",
             [f.user.id.pg, f.client.id.pg])
@@ -27,7 +27,7 @@ import Testing
     @Test(arguments: [300, 303, 304, 0])
     func redirectStatus_outsideTheKnownSet_isCheckViolation(status: Int) async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let insertError = await pgErrorCode {
             try await f.db.pool.execute(
                 "INSERT INTO links (short_code, original_url, user_id, client_id, redirect_status) VALUES ('s', 'https://x', $1, $2, $3)",
@@ -46,7 +46,7 @@ import Testing
 
     @Test func infiniteExpiry_isCheckViolation() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("inf")
         for value in ["infinity", "-infinity"] {
             let error = await pgErrorCode {
@@ -59,7 +59,7 @@ import Testing
 
     @Test func create_roundTripsRedirectOptions_throughGetFindAndList() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let created = try await f.links.create(
             NewLink(
                 shortCode: ShortCode("opts")!, originalURL: "https://example.com/a", redirectStatus: .permanentRedirect,
@@ -79,7 +79,7 @@ import Testing
 
     @Test func bulkCreate_roundTripsRedirectOptions() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let statuses = RedirectStatus.allCases
         let batch = statuses.enumerated().map { index, status in
             NewLink(
@@ -96,7 +96,7 @@ import Testing
 
     @Test func update_setsKeepsAndClearsRedirectOptions() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("upd")
 
         let set = try #require(
@@ -125,7 +125,7 @@ import Testing
 
     @Test func linkTarget_carriesTheRedirectFields() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.links.create(
             NewLink(
                 shortCode: ShortCode("tgt")!, originalURL: "https://example.com/t", redirectStatus: .temporaryRedirect,

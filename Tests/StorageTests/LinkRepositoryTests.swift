@@ -4,10 +4,10 @@ import ShortLinkTesting
 import Storage
 import Testing
 
-@Suite struct LinkRepositoryTests {
+@Suite(.teardown) struct LinkRepositoryTests {
     @Test func tags_areCreatedOnFirstUse_andShared() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let first = try await f.link("l1", tags: ["  Summer ", "promo", "promo"])
         let second = try await f.link("l2", tags: ["promo"])
         #expect(first.tags == ["Summer", "promo"])
@@ -20,7 +20,7 @@ import Testing
 
     @Test func emptyTagName_isValidationError_andStoresNothing() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         await #expect(throws: ValidationError(field: "tags", message: "must not be empty", rule: "blank")) {
             _ = try await f.link("bad", tags: ["ok", "   "])
         }
@@ -29,7 +29,7 @@ import Testing
 
     @Test func update_replacesTagsAndFields() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let link = try await f.link("upd", campaign: f.campaign.id, tags: ["a", "b"])
         let updated = try #require(
             try await f.links.update(
@@ -43,7 +43,7 @@ import Testing
 
     @Test func list_filtersAndPaginates() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         for index in 0..<5 { _ = try await f.link("p\(index)", campaign: index.isMultiple(of: 2) ? f.campaign.id : nil, tags: index < 2 ? ["hot"] : []) }
         #expect(try await f.links.list(LinkFilter(campaignID: f.campaign.id)).count == 3)
         #expect(Set(try await f.links.list(LinkFilter(tag: "hot")).map(\.shortCode.rawValue)) == ["p0", "p1"])
@@ -57,7 +57,7 @@ import Testing
 
     @Test func bulkCreate_isAllOrNothing() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         _ = try await f.link("taken")
         let batch = ["b1", "b2", "taken"].map {
             NewLink(shortCode: ShortCode($0)!, originalURL: "https://example.com", userID: f.user.id, clientID: f.client.id, tags: ["bulk"])

@@ -4,12 +4,12 @@ import ShortLinkTesting
 import Storage
 import Testing
 
-@Suite struct MigratorTests {
+@Suite(.teardown) struct MigratorTests {
     static let logger = Logger(label: "test")
 
     @Test func migrate_appliesInOrder_thenIsANoOp() async throws {
         let db = try await TestPostgres.cluster().makeDatabase(migrated: false)
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let migrator = try Migrator(pool: db.pool, directory: TestPostgres.migrationsDirectory, logger: Self.logger)
         #expect(migrator.migrations.count >= 2)
         #expect(try await migrator.status().allSatisfy { $0.state == .pending })
@@ -23,7 +23,7 @@ import Testing
 
     @Test func migrate_whenAppliedFileWasEdited_refusesAndChangesNothing() async throws {
         let db = try await TestPostgres.cluster().makeDatabase(migrated: false)
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let first = Migration(version: 1, name: "0001_t", sql: "CREATE TABLE t (v int);")
         try await Migrator(pool: db.pool, migrations: [first], logger: Self.logger).migrate()
         var edited = first
@@ -41,7 +41,7 @@ import Testing
 
     @Test func migrate_whenOneFails_rollsItBackAndKeepsEarlierOnes() async throws {
         let db = try await TestPostgres.cluster().makeDatabase(migrated: false)
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let migrator = Migrator(
             pool: db.pool,
             migrations: [

@@ -6,7 +6,7 @@ import Storage
 import Synchronization
 import Testing
 
-@Suite struct PostgresLinkSourceTests {
+@Suite(.teardown) struct PostgresLinkSourceTests {
     static func source(_ f: Fixture, chunkSize: Int = 4_096) -> PostgresLinkSource {
         PostgresLinkSource(pool: f.db.pool, listenerURL: f.db.url, logger: Logger(label: "test"), chunkSize: chunkSize)
     }
@@ -41,7 +41,7 @@ import Testing
 
     @Test func loadAll_yieldsEveryLinkOnceWithExactFields_inChunksOfAtMostChunkSize() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let count = 10_000
         try await Self.insertGenerated(f, count: count)
         var ids: [String: EntityID] = [:]
@@ -74,7 +74,7 @@ import Testing
 
     @Test func loadAll_whenEmpty_neverCallsConsume() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         var calls = 0
         try await Self.source(f).loadAll { _ in calls += 1 }
         #expect(calls == 0)
@@ -82,7 +82,7 @@ import Testing
 
     @Test func loadAll_whenConsumerThrows_stopsRethrowsAndReleasesTheConnection() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         try await Self.insertGenerated(f, count: 20_000)
         struct Stop: Error {}
         var calls = 0
@@ -102,7 +102,7 @@ import Testing
 
     @Test func loadAll_whenARowIsMalformed_throwsDecodingFailedNamingTheColumn() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         _ = try await f.link("bad")
         // Only possible with the CHECK removed; the export must refuse rather than guess.
         try await f.db.pool.execute("ALTER TABLE links DROP CONSTRAINT links_redirect_status_check")
@@ -117,7 +117,7 @@ import Testing
 
     @Test func loadCodes_returnsExistingCodes_andOmitsMissingOnes() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let a = try await f.links.create(
             NewLink(
                 shortCode: ShortCode("a")!, originalURL: "https://example.com/a", redirectStatus: .movedPermanently,
@@ -137,7 +137,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func changes_deliversListeningFirst_thenInsertUpdateRenameAndDelete() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         var events = Self.source(f).changes().makeAsyncIterator()
         #expect(await events.next() == .listening)
         let pool = f.db.pool
@@ -179,7 +179,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func changes_whenConsumerStopsIterating_closesTheListenConnection() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let listeners = {
             try await f.count(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'shortlinks-listener'",
@@ -198,7 +198,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func changes_whenConsumerTaskIsCancelled_closesTheListenConnection() async throws {
         let f = try await Fixture.make()
-        defer { Task { await f.db.drop() } }
+        onTeardown { await f.db.drop() }
         let listeners = {
             try await f.count(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'shortlinks-listener'",

@@ -6,7 +6,7 @@ import Testing
 
 /// Rollups written by the click writer's own path (`PostgresClickStore.write`) against
 /// raw clicks, on a real Postgres with the hll extension.
-@Suite struct RollupTests {
+@Suite(.teardown) struct RollupTests {
     /// Two clients, a campaign, tags, six links, and a store.
     struct World {
         let fixture: Fixture
@@ -135,7 +135,7 @@ import Testing
 
     @Test func rollupTotalsEqualRawCountsForRandomRanges() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         let start = Self.june
         let clicks = try await Self.writeRandomClicks(world, count: 3000, start: start, hours: 24 * 10, seed: 11)
         #expect(try await world.fixture.count("SELECT count(*) FROM clicks") == clicks.count)
@@ -170,7 +170,7 @@ import Testing
 
     @Test func topListsAndTopLinksMatchRawClicksAndLeaveBotsOutByDefault() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 1500, start: Self.june, hours: 24 * 3, seed: 5)
         let from = Self.june
         let to = Self.june.adding(seconds: 2 * 86_400)
@@ -275,7 +275,7 @@ import Testing
 
     @Test func dailyBucketsFollowTheTimeZoneAcrossDaylightSavingChanges() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         let link = world.links[0].id
         // One click at every UTC hour around both 2026 changes in Europe/Berlin
         // (29 March: 23 hours; 25 October: 25 hours).
@@ -328,7 +328,7 @@ import Testing
 
     @Test func emptyBucketsAreZeros() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         var random = SplitMix64(seed: 8)
         let day2 = Self.june.adding(seconds: 86_400 + 7200)
         _ = try await world.store.write((0..<5).map { _ in Self.click(world.links[2].id, at: day2, random: &random) })
@@ -348,7 +348,7 @@ import Testing
 
     @Test func deletingMovingAndRetaggingLinksKeepsScopesEqualToTheirLinks() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 800, start: Self.june, hours: 48, seed: 21)
         let from = Self.june
         let to = Self.june.adding(seconds: 48 * 3600)
@@ -386,7 +386,7 @@ import Testing
     /// trigger takes FOR UPDATE) waits for its commit and then carries its clicks along.
     @Test func aWriteInFlightLetsLinkEditsThroughAndMakesMovesWaitForIt() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         let link = world.links[3]
         let writer = try PGConnection(url: world.fixture.db.url)
         let editor = try PGConnection(url: world.fixture.db.url)
@@ -422,7 +422,7 @@ import Testing
 
     @Test func rebuildGivesTheSameNumbersAsTheLivePath() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 1200, start: Self.june.adding(seconds: -3 * 3600), hours: 24 * 3, seed: 31)
         let live = try await world.rollupDigest()
         #expect(live.count > 100)
@@ -439,7 +439,7 @@ import Testing
 
     @Test func retentionDropsRawPartitionsWhileMetricsKeepAnswering() async throws {
         let world = try await World.make()
-        defer { Task { await world.fixture.db.drop() } }
+        onTeardown { await world.fixture.db.drop() }
         let now = Timestamp.now()
         // Partitions from five months back, then clicks four months back and today.
         try await world.pool.execute(
