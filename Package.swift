@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "ShortLinkCore", "Storage", "LibPQ",
+                "ShortLinkCore", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -228,7 +228,9 @@ let package = Package(
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "ShortLinkCore", "LibPQ", "ShortLinkTesting"],
+            dependencies: [
+                "Storage", "ShortLinkCore", "LibPQ", "ShortLinkTesting", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,16 +1,15 @@
 import Foundation
 public import Hummingbird
-public import LibPQ
 public import Logging
 public import Prometheus
-import Storage
+public import Storage
 
-/// The staff API: its routes over one database pool, rendering the process's Prometheus
+/// The staff API: its routes over the database (``Storage/Database``), rendering the process's Prometheus
 /// registry at `/metrics`. Build it once, then ``makeRouter()`` (tests) or ``makeServer()``.
 public struct AdminAPI: Sendable {
     /// The settings it runs with.
     public let configuration: AdminConfiguration
-    let pool: PGPool
+    let database: Database
     /// The registry `/metrics` renders; the API adds its request series to it.
     public let metrics: PrometheusCollectorRegistry
     let readiness: ReadinessChecks
@@ -30,27 +29,27 @@ public struct AdminAPI: Sendable {
     /// Creates the API.
     /// - Parameters:
     ///   - configuration: listener, public base URL, auth.
-    ///   - pool: the database (owned by the caller).
+    ///   - database: the repositories and probes (its pool is owned by the caller).
     ///   - metrics: the process's registry (owned by the composition root, shared with the
     ///     components that record metrics).
     ///   - readiness: what `/readyz` checks besides the database; default nothing more.
     ///   - additionalMetrics: Prometheus text appended to `/metrics`; default none.
     ///   - logger: for errors and first OIDC logins.
     public init(
-        configuration: AdminConfiguration, pool: PGPool, metrics: PrometheusCollectorRegistry,
+        configuration: AdminConfiguration, database: Database, metrics: PrometheusCollectorRegistry,
         readiness: ReadinessChecks = ReadinessChecks(), additionalMetrics: (@Sendable () async -> String)? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
-        self.pool = pool
+        self.database = database
         self.metrics = metrics
         self.readiness = readiness
         self.additionalMetrics = additionalMetrics
         self.logger = logger
-        readinessMonitor = ReadinessMonitor(pool: pool, checks: readiness, logger: logger)
-        links = LinkService(pool: pool, configuration: configuration)
+        readinessMonitor = ReadinessMonitor(health: database.health, checks: readiness, logger: logger)
+        links = LinkService(database: database, configuration: configuration)
         authenticator = Authenticator(
-            tokens: TokenRepository(pool: pool), users: UserRepository(pool: pool), auth: configuration.auth, logger: logger)
+            tokens: database.tokens, users: database.users, auth: configuration.auth, logger: logger)
         rateLimiter = configuration.rateLimit.isEnabled ? RateLimiter(configuration: configuration.rateLimit) : nil
         openAPIDocument = OpenAPIDocument.served(Self.loadOpenAPIDocument(), publicURL: configuration.publicURL)
     }

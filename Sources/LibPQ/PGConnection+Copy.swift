@@ -11,23 +11,16 @@ extension PGConnection {
     /// - Returns: the number of rows the server stored.
     @discardableResult
     public func copyIn(_ sql: String, _ body: (PGCopyInWriter) throws -> Void) throws -> Int {
-        let start = PQexec(handle, sql)
-        defer { PQclear(start) }
-        try PGRows.check(start, connection: self, statement: sql)
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            throw PGError(code: .copyFailed, message: "statement did not start COPY FROM STDIN", statement: sql)
-        }
+        try beginCopyIn(sql)
         let writer = PGCopyInWriter(connection: self)
         do {
             try body(writer)
             try writer.flush()
         } catch {
-            _ = PQputCopyEnd(handle, "aborted by client")
-            drainResults()
+            abortCopyIn()
             throw error
         }
-        guard PQputCopyEnd(handle, nil) == 1 else { throw connectionError(statement: sql) }
-        return try finishCopy(statement: sql)
+        return try endCopyIn(sql)
     }
 
     /// Streams the rows of a `COPY … TO STDOUT` statement, one text-format line per call.
@@ -88,7 +81,32 @@ extension PGConnection {
         drainResults()
     }
 
-    private func finishCopy(statement: String) throws -> Int {
+    /// Starts a `COPY … FROM STDIN`; the caller sends rows with ``putCopyData(_:)``, then
+    /// ends with ``endCopyIn(_:)`` or ``abortCopyIn()``.
+    func beginCopyIn(_ sql: String) throws {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try PGRows.check(result, connection: self, statement: sql)
+        guard PQresultStatus(result) == PGRES_COPY_IN else {
+            throw PGError(code: .copyFailed, message: "statement did not start COPY FROM STDIN", statement: sql)
+        }
+    }
+
+    /// Ends a running `COPY … FROM STDIN` with an error, so that nothing is stored.
+    func abortCopyIn() {
+        _ = PQputCopyEnd(handle, "aborted by client")
+        drainResults()
+    }
+
+    /// Ends a running `COPY … FROM STDIN` and returns the rows stored.
+    func endCopyIn(_ sql: String) throws -> Int {
+        guard PQputCopyEnd(handle, nil) == 1 else { throw connectionError(statement: sql) }
+        return try finishCopy(statement: sql)
+    }
+
+    /// Reads the results left after a COPY and returns the rows it affected; the first
+    /// failing result is thrown (after every result is read, so the connection is idle again).
+    func finishCopy(statement: String) throws -> Int {
         var affected = 0
         var failure: (any Error)?
         while let result = PQgetResult(handle) {

@@ -44,41 +44,6 @@ extension PGPool {
     }
 }
 
-extension PGConnection {
-    func beginCopyIn(_ sql: String) throws {
-        let result = PQexec(handle, sql)
-        defer { PQclear(result) }
-        try PGRows.check(result, connection: self, statement: sql)
-        guard PQresultStatus(result) == PGRES_COPY_IN else {
-            throw PGError(code: .copyFailed, message: "statement did not start COPY FROM STDIN", statement: sql)
-        }
-    }
-
-    func abortCopyIn() {
-        _ = PQputCopyEnd(handle, "aborted by client")
-        drainResults()
-    }
-
-    func endCopyIn(_ sql: String) throws -> Int {
-        guard PQputCopyEnd(handle, nil) == 1 else { throw connectionError(statement: sql) }
-        var affected = 0
-        var failure: (any Error)?
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            if failure == nil {
-                do {
-                    try PGRows.check(result, connection: self, statement: sql)
-                    affected = Int(String(cString: PQcmdTuples(result))) ?? affected
-                } catch {
-                    failure = error
-                }
-            }
-        }
-        if let failure { throw failure }
-        return affected
-    }
-}
-
 /// The chunks of a `COPY … TO STDOUT`, produced on the pool's thread pool and handed over
 /// through a bounded buffer.
 public struct PGCopyOutStream: AsyncSequence, Sendable {

@@ -51,7 +51,7 @@ public struct ClickSeeder: Sendable {
         guard plan.links > 0, plan.days > 0, plan.clicks >= 0 else {
             throw Refusal(description: "--links and --days must be positive, --clicks not negative")
         }
-        let existing = try await pool.query("SELECT count(*) FROM links WHERE short_code LIKE 'seed-%'")[0].decode(0, as: Int.self)
+        let existing = try await SeedRepository(pool: pool).countLinks(codePrefix: Self.codePrefix)
         guard existing == 0 else {
             throw Refusal(description: "this database already holds \(existing) seeded links (codes seed-…); seed a fresh database")
         }
@@ -100,42 +100,25 @@ public struct ClickSeeder: Sendable {
         let tags = (0..<Self.tagCount).map { _ in EntityID.random(using: &random) }
         let links = (0..<plan.links).map { _ in EntityID.random(using: &random) }
         let suffix = String(plan.seed)
-        var clientRows: [UInt8] = []
-        for (index, id) in clients.enumerated() { PGCopyText.appendRow([id.description, "Seed client \(index) (\(suffix))"], to: &clientRows) }
-        var campaignRows: [UInt8] = []
-        for (index, id) in campaigns.enumerated() {
-            PGCopyText.appendRow([id.description, clients[index / 10 % clients.count].description, "Seed campaign \(index)"], to: &campaignRows)
+        var organisation = SeedRepository.Organisation(user: (userID, "seed-\(suffix)@example.com", "Seed user"))
+        organisation.clients = clients.enumerated().map { ($0.element, "Seed client \($0.offset) (\(suffix))") }
+        organisation.campaigns = campaigns.enumerated().map { index, id in
+            (id, clients[index / 10 % clients.count], "Seed campaign \(index)")
         }
-        var tagRows: [UInt8] = []
-        for (index, id) in tags.enumerated() { PGCopyText.appendRow([id.description, "seed-tag-\(index) (\(suffix))"], to: &tagRows) }
-        var linkRows: [UInt8] = []
-        var linkTagRows: [UInt8] = []
+        organisation.tags = tags.enumerated().map { ($0.element, "seed-tag-\($0.offset) (\(suffix))") }
         for (index, id) in links.enumerated() {
             let campaign = index / 10
-            PGCopyText.appendRow(
-                [id.description, "https://example.com/seed/\(index)", "\(Self.codePrefix)\(index)", userID.description,
-                 clients[campaign / 10 % clients.count].description, campaigns[campaign].description],
-                to: &linkRows)
-            PGCopyText.appendRow([id.description, tags[index % Self.tagCount].description], to: &linkTagRows)
+            organisation.links.append(
+                (id, "https://example.com/seed/\(index)", "\(Self.codePrefix)\(index)", clients[campaign / 10 % clients.count],
+                 campaigns[campaign]))
+            organisation.linkTags.append((id, tags[index % Self.tagCount]))
             if index % 3 == 0 {
                 // A second tag, never the first one: an offset of 1…49 modulo 50.
                 let second = (index % Self.tagCount + 1 + (index / 3) % (Self.tagCount - 1)) % Self.tagCount
-                PGCopyText.appendRow([id.description, tags[second].description], to: &linkTagRows)
+                organisation.linkTags.append((id, tags[second]))
             }
         }
-        let user = userID.description
-        let batches = (clientRows, campaignRows, tagRows, linkRows, linkTagRows)
-        try await pool.transaction { connection in
-            try connection.execute(
-                "INSERT INTO users (id, email, name) VALUES ($1::uuid, $2, 'Seed user')", [user, "seed-\(suffix)@example.com"])
-            _ = try connection.copyIn("COPY clients (id, name) FROM STDIN") { try $0.write(batches.0) }
-            _ = try connection.copyIn("COPY campaigns (id, client_id, name) FROM STDIN") { try $0.write(batches.1) }
-            _ = try connection.copyIn("COPY tags (id, name) FROM STDIN") { try $0.write(batches.2) }
-            _ = try connection.copyIn("COPY links (id, original_url, short_code, user_id, client_id, campaign_id) FROM STDIN") {
-                try $0.write(batches.3)
-            }
-            _ = try connection.copyIn("COPY link_tags (link_id, tag_id) FROM STDIN") { try $0.write(batches.4) }
-        }
+        try await SeedRepository(pool: pool).load(organisation)
         return links
     }
 

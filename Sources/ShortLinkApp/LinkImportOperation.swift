@@ -61,7 +61,7 @@ public struct LinkImportOperation: Sendable {
         }
         let owner = try await self.owner(email: ownerEmail)
         let rows = Array(records.dropFirst())
-        let service = LinkService(pool: pool, configuration: configuration)
+        let service = LinkService(database: Database(pool: pool), configuration: configuration)
         var resolver = NameResolver(clients: ClientRepository(pool: pool), campaigns: CampaignRepository(pool: pool))
         var summary = Summary(rows: rows.count, created: 0, failures: [])
         var done = 0
@@ -163,10 +163,11 @@ public struct LinkImportOperation: Sendable {
         return users[0].id
     }
 
-    /// What the database said, for the operator: `PGError`'s description carries the SQLSTATE
-    /// and the server's message, never the connection URL or a parameter value.
+    /// What the database said, for the operator: a `StorageError`'s description carries the
+    /// SQLSTATE and the server's message, never the connection URL or a parameter value.
     static func cause(_ error: any Error) -> String {
         switch error {
+        case let error as StorageError: error.description
         case let error as PGError: error.description
         case let error as APIError: error.detail
         default: String(describing: type(of: error))

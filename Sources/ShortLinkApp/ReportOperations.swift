@@ -132,20 +132,8 @@ public struct ReportOperations: Sendable {
         defer { if path != nil { close(descriptor) } }
         var rows = CSVRowCounter()
         var bytes = 0
-        let chunks: PGCopyOutStream
-        if report == .clicks {
-            // The short code is added while streaming (see ClickExport.clicksStatement).
-            let codes = try await ClickExportResolver(pool: pool).shortCodes(filter, raw: raw)
-            let header = ClickExport.ShortCodes.header
-            try Self.writeAll(header, to: descriptor, path: path ?? "stdout")
-            rows.count(header)
-            bytes += header.count
-            chunks = pool.copyOut(ClickExport.clicksStatement(filter, raw: raw), chunkSize: 256 * 1024) { row, output in
-                codes.insert(row, into: &output)
-            }
-        } else {
-            chunks = pool.copyOut(ClickExport.summaryStatement(filter, raw: raw), chunkSize: 256 * 1024)
-        }
+        let exports = ClickExports(pool: pool)
+        let chunks = report == .clicks ? try await exports.clicks(filter, raw: raw) : exports.summary(filter, raw: raw)
         var lastReport = Timestamp.now()
         for try await chunk in chunks {
             try Self.writeAll(chunk, to: descriptor, path: path ?? "stdout")

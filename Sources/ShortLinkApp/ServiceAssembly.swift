@@ -111,7 +111,7 @@ public struct ServiceAssembly: Sendable {
         var edgeMetrics: (@Sendable () async -> String)?
         if let edge { edgeMetrics = { await edge.metrics.prometheusText() } }
         let api = AdminAPI(
-            configuration: configuration.admin, pool: pool, metrics: metrics,
+            configuration: configuration.admin, database: Database(pool: pool), metrics: metrics,
             readiness: ReadinessAssembly.checks(
                 configuration: configuration, migrationsCurrent: migrationsCurrent, edge: edge, clicks: clicks),
             additionalMetrics: edgeMetrics,

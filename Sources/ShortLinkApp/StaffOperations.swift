@@ -26,7 +26,7 @@ public struct StaffOperations: Sendable {
             return ["created user \(user.email) (\(user.name)), id \(user.id)"]
         } catch let error as ValidationError {
             throw AppError(code: .invalidInput, message: "--\(error.field) \(error.message)")
-        } catch let error as PGError where error.code == .uniqueViolation {
+        } catch let error as StorageError where error.code == .emailTaken {
             throw AppError(code: .invalidInput, message: "a user with e-mail \(email) already exists")
         }
     }

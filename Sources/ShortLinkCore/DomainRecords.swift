@@ -67,52 +67,31 @@ public struct Campaign: Hashable, Sendable {
     }
 }
 
-/// A short link: a code that redirects to a target URL.
+/// A short link as stored: its row key and times around what it says (``LinkFields``, read
+/// and written through as if they were its own: `link.shortCode`, `link.tags`).
+@dynamicMemberLookup
 public struct Link: Hashable, Sendable {
     /// Row key.
     public var id: EntityID
-    /// The code users follow.
-    public var shortCode: ShortCode
-    /// Where the code redirects to.
-    public var originalURL: String
-    /// The HTTP status the redirect answers with.
-    public var redirectStatus: RedirectStatus
-    /// Whether the visitor's query string is appended to `originalURL`.
-    public var forwardQuery: Bool
-    /// After this instant the code answers 410 Gone; `nil` when it never expires.
-    public var expiresAt: Timestamp?
-    /// The staff member who owns the link.
-    public var userID: EntityID
-    /// The client the link belongs to.
-    public var clientID: EntityID
-    /// The campaign, which always belongs to `clientID`; `nil` when none.
-    public var campaignID: EntityID?
-    /// Tag names, sorted.
-    public var tags: [String]
+    /// What the link says: code, target, redirect options, owner, client, campaign, tags.
+    public var fields: LinkFields
     /// When the row was created.
     public var createdAt: Timestamp
     /// When the row last changed.
     public var updatedAt: Timestamp
 
-    /// Creates a link value. The redirect options default to what a link has when nobody
-    /// sets them: 302, query string dropped, never expires.
-    public init(
-        id: EntityID, shortCode: ShortCode, originalURL: String, redirectStatus: RedirectStatus = .default,
-        forwardQuery: Bool = false, expiresAt: Timestamp? = nil, userID: EntityID, clientID: EntityID,
-        campaignID: EntityID?, tags: [String], createdAt: Timestamp, updatedAt: Timestamp
-    ) {
+    /// Creates a link value.
+    public init(id: EntityID, fields: LinkFields, createdAt: Timestamp, updatedAt: Timestamp) {
         self.id = id
-        self.shortCode = shortCode
-        self.originalURL = originalURL
-        self.redirectStatus = redirectStatus
-        self.forwardQuery = forwardQuery
-        self.expiresAt = expiresAt
-        self.userID = userID
-        self.clientID = clientID
-        self.campaignID = campaignID
-        self.tags = tags
+        self.fields = fields
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// A field of ``fields``.
+    public subscript<Value>(dynamicMember field: WritableKeyPath<LinkFields, Value>) -> Value {
+        get { fields[keyPath: field] }
+        set { fields[keyPath: field] = newValue }
     }
 }
 

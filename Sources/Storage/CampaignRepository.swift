@@ -3,16 +3,16 @@ public import ShortLinkCore
 
 /// Campaigns, always under a client. Deleting one keeps its links (campaign cleared).
 public struct CampaignRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
     static let columns = "id, client_id, name, created_at, updated_at"
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
     /// Inserts a campaign; the name is unique within the client.
     /// - Parameters:
-    ///   - clientID: the owning client (a missing one is a `foreignKeyViolation`).
+    ///   - clientID: the owning client (a missing one is a ``StorageError/Code/rejected(_:)``).
     ///   - name: the campaign name.
     public func create(clientID: EntityID, name: String) async throws -> Campaign {
         let name = try Names.normalized(name, field: "name")

@@ -3,14 +3,14 @@ public import ShortLinkCore
 
 /// Agency clients. Deleting one deletes its campaigns and links.
 public struct ClientRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
     static let columns = "id, name, created_at, updated_at"
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
-    /// Inserts a client; a duplicate name is a `uniqueViolation` on `clients_name_key`.
+    /// Inserts a client; a duplicate name is ``StorageError/Code/clientNameTaken``.
     /// - Parameter name: the client's name (trimmed, non-empty).
     public func create(name: String) async throws -> Client {
         let name = try Names.normalized(name, field: "name")

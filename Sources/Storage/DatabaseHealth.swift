@@ -2,11 +2,11 @@ public import LibPQ
 
 /// Cheap questions about the database itself, for readiness probes.
 public struct DatabaseHealth: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
 
     /// Creates the probe.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
     /// Runs `SELECT 1`; throws when the database cannot be reached.
     public func ping() async throws {
@@ -19,7 +19,7 @@ public struct DatabaseHealth: Sendable {
     /// default_transaction_read_only`, a standby), a role without INSERT, or a server whose
     /// binaries were replaced so that `plpgsql.so` no longer loads; pooled sessions opened
     /// earlier may still work. Leaves nothing behind.
-    /// - Throws: the ``PGError`` of the step that failed.
+    /// - Throws: the ``StorageError`` of the step that failed.
     public func probeWritePath() async throws {
         let name = "readyz-probe-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         try await pool.withFreshConnection { connection in
@@ -32,13 +32,15 @@ public struct DatabaseHealth: Sendable {
     }
 
     /// What an operator should read about a failed probe: the cause in plain words, never
-    /// a parameter value or a password (``PGError/description`` is safe to show).
+    /// a parameter value or a password (the driver's description is safe to show).
     /// - Parameters:
     ///   - error: what ``probeWritePath()`` or ``ping()`` threw.
     ///   - restartAdvice: how to restart this service's Postgres server, e.g.
     ///     `run shortlinks db stop && shortlinks db start`.
     public static func explain(_ error: any Error, restartAdvice: String) -> String {
-        guard let error = error as? PGError else { return "the database check failed: \(type(of: error))" }
+        guard let error = (error as? StorageError)?.underlying ?? (error as? PGError) else {
+            return "the database check failed: \(type(of: error))"
+        }
         if error.isLibraryLoadFailure {
             return "new database sessions cannot load a Postgres library (\(error.message)); the Postgres binaries "
                 + "were most likely upgraded under the running server. Restart the Postgres server: \(restartAdvice)"

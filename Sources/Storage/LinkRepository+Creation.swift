@@ -7,7 +7,7 @@ extension LinkRepository {
     /// - Parameters:
     ///   - link: the new link.
     ///   - regenerateCode: draws a new random code; `nil` when the code was chosen by the user
-    ///     (a collision is then a `uniqueViolation` on `links_short_code_key`).
+    ///     (a collision is then ``StorageError/Code/shortCodeTaken``).
     ///   - attempts: how many codes to try; default 8.
     public func create(
         _ link: NewLink, regenerateCode: (@Sendable () -> ShortCode)?, attempts: Int = 8
@@ -26,7 +26,8 @@ extension LinkRepository {
     ///
     /// With `atomic` false the items that succeed are committed even when others fail; with
     /// `atomic` true a single failure rolls everything back (``LinkBatchRolledBack`` carries the
-    /// outcomes, with the successful items as they would have been).
+    /// outcomes, with the successful items as they would have been). An item's failure is a
+    /// ``StorageError`` or the ``ShortLinkCore/ValidationError`` of its tags.
     /// - Parameters:
     ///   - items: each link and whether its code was generated (and may be redrawn on collision).
     ///   - regenerateCode: draws a new random code.
@@ -56,7 +57,7 @@ extension LinkRepository {
                                 try Self.insertRetrying(
                                     link, regenerateCode: generated ? regenerateCode : nil, attempts: 8, on: connection)
                             }
-                        })
+                        }.mapError(StorageError.translate))
                 }
             }
             if atomic, results.contains(where: { if case .failure = $0 { true } else { false } }) {

@@ -1,43 +1,9 @@
 public import LibPQ
 public import ShortLinkCore
 
-/// What a new link needs.
-public struct NewLink: Sendable {
-    /// The code; unique across all links.
-    public var shortCode: ShortCode
-    /// The redirect target.
-    public var originalURL: String
-    /// The status the redirect answers with; default 302.
-    public var redirectStatus: RedirectStatus
-    /// Whether the visitor's query string is appended to `originalURL`; default `false`.
-    public var forwardQuery: Bool
-    /// When the code stops redirecting (410 Gone); default never.
-    public var expiresAt: Timestamp?
-    /// The owning staff member.
-    public var userID: EntityID
-    /// The client.
-    public var clientID: EntityID
-    /// An optional campaign of the same client.
-    public var campaignID: EntityID?
-    /// Tag names, created on first use.
-    public var tags: [String]
-
-    /// Creates the input for a new link.
-    public init(
-        shortCode: ShortCode, originalURL: String, redirectStatus: RedirectStatus = .default, forwardQuery: Bool = false,
-        expiresAt: Timestamp? = nil, userID: EntityID, clientID: EntityID, campaignID: EntityID? = nil, tags: [String] = []
-    ) {
-        self.shortCode = shortCode
-        self.originalURL = originalURL
-        self.redirectStatus = redirectStatus
-        self.forwardQuery = forwardQuery
-        self.expiresAt = expiresAt
-        self.userID = userID
-        self.clientID = clientID
-        self.campaignID = campaignID
-        self.tags = tags
-    }
-}
+/// What a new link needs: the fields it will be stored with (a stored ``ShortLinkCore/Link``
+/// adds its id and times).
+public typealias NewLink = LinkFields
 
 /// Changes to a link; `nil` fields stay as they are.
 public struct LinkPatch: Sendable {
@@ -119,7 +85,7 @@ public struct LinkFilter: Sendable {
 
 /// Links with their tags.
 public struct LinkRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
 
     static let select = """
         SELECT l.id, l.short_code, l.original_url, l.redirect_status, l.forward_query, l.expires_at,
@@ -131,11 +97,11 @@ public struct LinkRepository: Sendable {
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
-    /// Inserts a link and its tags in one transaction. A duplicate code is a
-    /// `uniqueViolation` on `links_short_code_key`; a campaign of another client is a
-    /// `foreignKeyViolation`.
+    /// Inserts a link and its tags in one transaction. A duplicate code is a ``StorageError``
+    /// ``StorageError/Code/shortCodeTaken``; a campaign of another client is
+    /// ``StorageError/Code/campaignOfAnotherClient``.
     /// - Parameter link: the new link.
     public func create(_ link: NewLink) async throws -> Link {
         let tags = try Names.normalizedTags(link.tags)
@@ -287,11 +253,10 @@ public struct LinkRepository: Sendable {
         guard let shortCode = ShortCode(code) else {
             throw PGError(code: .decodingFailed, message: "links.short_code holds an invalid code")
         }
-        return Link(
-            id: try row.id("id"), shortCode: shortCode, originalURL: try row.decode("original_url"),
-            redirectStatus: try row.redirectStatus("redirect_status"), forwardQuery: try row.decode("forward_query"),
-            expiresAt: try row.optionalTime("expires_at"), userID: try row.id("user_id"), clientID: try row.id("client_id"), campaignID: try row.optionalID("campaign_id"),
-            tags: try row.decode("tags", as: [String].self), createdAt: try row.time("created_at"),
-            updatedAt: try row.time("updated_at"))
+        let fields = LinkFields(
+            shortCode: shortCode, originalURL: try row.decode("original_url"), redirectStatus: try row.redirectStatus("redirect_status"),
+            forwardQuery: try row.decode("forward_query"), expiresAt: try row.optionalTime("expires_at"), userID: try row.id("user_id"),
+            clientID: try row.id("client_id"), campaignID: try row.optionalID("campaign_id"), tags: try row.decode("tags", as: [String].self))
+        return Link(id: try row.id("id"), fields: fields, createdAt: try row.time("created_at"), updatedAt: try row.time("updated_at"))
     }
 }

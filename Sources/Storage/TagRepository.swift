@@ -3,11 +3,11 @@ public import ShortLinkCore
 
 /// Tags: created on first use by links, listed with counts, renamed and deleted here.
 public struct TagRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
     /// All tags with how many links carry each, by name.
     public func list() async throws -> [Tag] {
@@ -69,7 +69,8 @@ public struct TagRepository: Sendable {
         }
     }
 
-    /// Renames a tag; renaming onto an existing name is a `uniqueViolation`.
+    /// Renames a tag; renaming onto an existing name is
+    /// ``StorageError/Code/tagNameTaken``.
     /// - Parameters:
     ///   - id: the tag id.
     ///   - name: the new name.

@@ -3,7 +3,7 @@ public import ShortLinkCore
 
 /// API tokens. Only digests are stored; the secret is shown once by whoever created it.
 public struct TokenRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
     static let columns = "id, user_id, name, token_prefix, last_used_at, revoked_at, expires_at, created_at, scope"
 
     /// How stale `last_used_at` may get before a use writes it again: writing on every
@@ -12,11 +12,11 @@ public struct TokenRepository: Sendable {
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
     /// Stores a new token.
     /// - Parameters:
-    ///   - userID: the owner (a missing user is a `foreignKeyViolation`).
+    ///   - userID: the owner (a missing user is ``StorageError/Code/unknownUser``).
     ///   - name: a label (trimmed, non-empty).
     ///   - digest: SHA-256 of the secret, 32 bytes.
     ///   - prefix: the first characters of the secret.

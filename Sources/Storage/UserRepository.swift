@@ -3,14 +3,15 @@ public import ShortLinkCore
 
 /// Staff users.
 public struct UserRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
     static let columns = "id, email, name, avatar_url, created_at, updated_at"
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
-    /// Inserts a user. A second user with the same e-mail (any case) is a `uniqueViolation`.
+    /// Inserts a user. A second user with the same e-mail (any case) is
+    /// ``StorageError/Code/emailTaken``.
     /// - Parameters:
     ///   - email: login e-mail.
     ///   - name: display name.

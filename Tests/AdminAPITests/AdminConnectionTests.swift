@@ -23,7 +23,7 @@ import Testing
             var configuration = AdminConfiguration(host: "127.0.0.1", port: 0)
             configure(&configuration)
             let api = AdminAPI(
-                configuration: configuration, pool: db.pool, metrics: PrometheusCollectorRegistry(),
+                configuration: configuration, database: db.database, metrics: PrometheusCollectorRegistry(),
                 logger: Logger(label: "test.admin"))
             let user = try await UserRepository(pool: db.pool).create(email: "staff@macondo.example", name: "Staff")
             let secret = APITokenSecret.generate()

@@ -29,7 +29,7 @@ struct AdminHarness: Sendable {
         let registry = PrometheusCollectorRegistry()
         let configuration = AdminConfiguration(
             host: "127.0.0.1", port: 0, publicBaseURL: publicBaseURL, maxBodyBytes: maxBodyBytes, maxBulkLinks: maxBulkLinks, auth: auth)
-        let api = AdminAPI(configuration: configuration, pool: db.pool, metrics: registry, readiness: readiness, logger: Logger(label: "test.admin"))
+        let api = AdminAPI(configuration: configuration, database: db.database, metrics: registry, readiness: readiness, logger: Logger(label: "test.admin"))
         let user = try await UserRepository(pool: db.pool).create(email: "staff@macondo.example", name: "Staff")
         let secret = APITokenSecret.generate()
         _ = try await TokenRepository(pool: db.pool).create(userID: user.id, name: "test", digest: secret.digest, prefix: secret.prefix)

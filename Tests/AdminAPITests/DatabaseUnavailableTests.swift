@@ -134,7 +134,7 @@ import Testing
         _ = try await TokenRepository(pool: pool).create(userID: user.id, name: "test", digest: secret.digest, prefix: secret.prefix)
         let api = AdminAPI(
             configuration: AdminConfiguration(host: "127.0.0.1", port: 0, publicBaseURL: AdminHarness.publicBaseURL),
-            pool: pool, metrics: PrometheusCollectorRegistry(), readiness: ReadinessChecks(interval: .zero),
+            database: Database(pool: pool), metrics: PrometheusCollectorRegistry(), readiness: ReadinessChecks(interval: .zero),
             logger: Logger(label: "test.admin"))
         try await Application(router: api.makeRouter()).test(.router) { testClient in
             let client = AdminClient(client: testClient, token: secret.token)

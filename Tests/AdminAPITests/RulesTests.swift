@@ -98,8 +98,9 @@ import Testing
 
     @Test func cursor_roundTripsAndRefusesGarbage() {
         let link = Link(
-            id: EntityID.random(), shortCode: ShortCode("abc")!, originalURL: "https://a.example/", userID: .random(), clientID: .random(),
-            campaignID: nil, tags: [], createdAt: Timestamp(microsecondsSinceEpoch: 1_795_000_000_123_456), updatedAt: .now())
+            id: EntityID.random(),
+            fields: LinkFields(shortCode: ShortCode("abc")!, originalURL: "https://a.example/", userID: .random(), clientID: .random()),
+            createdAt: Timestamp(microsecondsSinceEpoch: 1_795_000_000_123_456), updatedAt: .now())
         for sort in LinkSort.allCases {
             let cursor = LinkCursor(after: link, sort: sort)
             #expect(LinkCursor(cursor.encoded) == cursor)

@@ -5,33 +5,33 @@ import Storage
 import Testing
 
 @Suite(.teardown) struct ConstraintTests {
-    @Test func duplicateClientName_isUniqueViolation() async throws {
+    @Test func duplicateClientName_isClientNameTaken() async throws {
         let f = try await Fixture.make()
         onTeardown { await f.db.drop() }
-        let error = await pgErrorCode { _ = try await ClientRepository(pool: f.db.pool).create(name: "Acme") }
-        #expect(error?.code == .uniqueViolation)
-        #expect(error?.constraint == "clients_name_key")
+        let error = await storageError { _ = try await ClientRepository(pool: f.db.pool).create(name: "Acme") }
+        #expect(error?.code == .clientNameTaken)
+        #expect(error?.description.contains("clients_name_key") == true)
     }
 
-    @Test func duplicateShortCode_isUniqueViolation_andStoresNothing() async throws {
+    @Test func duplicateShortCode_isShortCodeTaken_andStoresNothing() async throws {
         let f = try await Fixture.make()
         onTeardown { await f.db.drop() }
         _ = try await f.link("same")
-        let error = await pgErrorCode { _ = try await f.link("same", tags: ["new-tag"]) }
-        #expect(error?.code == .uniqueViolation)
-        #expect(error?.constraint == "links_short_code_key")
+        let error = await storageError { _ = try await f.link("same", tags: ["new-tag"]) }
+        #expect(error?.code == .shortCodeTaken)
+        #expect(error?.description.contains("links_short_code_key") == true)
         // The failed create's transaction left no tag behind.
         #expect(try await TagRepository(pool: f.db.pool).find(name: "new-tag") == nil)
     }
 
-    @Test func duplicateTagName_isUniqueViolation() async throws {
+    @Test func duplicateTagName_isTagNameTaken() async throws {
         let f = try await Fixture.make()
         onTeardown { await f.db.drop() }
         _ = try await f.link("t1", tags: ["one", "two"])
         let two = try #require(try await TagRepository(pool: f.db.pool).find(name: "two"))
-        let error = await pgErrorCode { _ = try await TagRepository(pool: f.db.pool).rename(two.id, to: "one") }
-        #expect(error?.code == .uniqueViolation)
-        #expect(error?.constraint == "tags_name_key")
+        let error = await storageError { _ = try await TagRepository(pool: f.db.pool).rename(two.id, to: "one") }
+        #expect(error?.code == .tagNameTaken)
+        #expect(error?.description.contains("tags_name_key") == true)
     }
 
     @Test func campaignOfAnotherClient_isRefusedByTheDatabase() async throws {
@@ -39,12 +39,12 @@ import Testing
         onTeardown { await f.db.drop() }
         let globex = try await ClientRepository(pool: f.db.pool).create(name: "Globex")
         let globexCampaign = try await CampaignRepository(pool: f.db.pool).create(clientID: globex.id, name: "Summer")
-        let error = await pgErrorCode { _ = try await f.link("cross", campaign: globexCampaign.id) }
-        #expect(error?.code == .foreignKeyViolation)
+        let error = await storageError { _ = try await f.link("cross", campaign: globexCampaign.id) }
+        #expect(error?.code == .campaignOfAnotherClient)
         // Also through an update.
         let link = try await f.link("ok", campaign: f.campaign.id)
-        let updateError = await pgErrorCode { _ = try await f.links.update(link.id, LinkPatch(campaignID: .some(globexCampaign.id))) }
-        #expect(updateError?.code == .foreignKeyViolation)
+        let updateError = await storageError { _ = try await f.links.update(link.id, LinkPatch(campaignID: .some(globexCampaign.id))) }
+        #expect(updateError?.code == .campaignOfAnotherClient)
         #expect(try await f.links.get(link.id)?.campaignID == f.campaign.id)
     }
 

@@ -40,13 +40,30 @@ extension EntityID {
     var pg: PGUUID { PGUUID(high: high, low: low) }
 }
 
-func pgErrorCode(_ body: () async throws -> Void) async -> PGError? {
+/// The error of type `E` that `body` throws, or `nil` when it throws nothing or something else.
+func thrown<E: Error>(_: E.Type, by body: () async throws -> Void) async -> E? {
     do {
         try await body()
         return nil
-    } catch let error as PGError {
-        return error
     } catch {
-        return nil
+        return error as? E
     }
+}
+
+/// The driver's error from raw SQL (a repository throws a ``StorageError`` instead).
+func pgErrorCode(_ body: () async throws -> Void) async -> PGError? { await thrown(PGError.self, by: body) }
+
+/// The ``StorageError`` `body` throws, or `nil` when it throws nothing or something else.
+func storageError(_ body: () async throws -> Void) async -> StorageError? { await thrown(StorageError.self, by: body) }
+
+/// Runs `body` on a fresh fixture, then drops its database (awaited, also when `body` throws).
+func withFixture(_ body: (Fixture) async throws -> Void) async throws {
+    let f = try await Fixture.make()
+    do {
+        try await body(f)
+    } catch {
+        await f.db.drop()
+        throw error
+    }
+    await f.db.drop()
 }

@@ -62,8 +62,8 @@ import Testing
         let batch = ["b1", "b2", "taken"].map {
             NewLink(shortCode: ShortCode($0)!, originalURL: "https://example.com", userID: f.user.id, clientID: f.client.id, tags: ["bulk"])
         }
-        let error = await pgErrorCode { _ = try await f.links.create(batch) }
-        #expect(error?.code == .uniqueViolation)
+        let error = await storageError { _ = try await f.links.create(batch) }
+        #expect(error?.code == .shortCodeTaken)
         #expect(try await f.count("SELECT count(*) FROM links") == 1)
         let created = try await f.links.create(Array(batch.prefix(2)))
         #expect(created.map(\.shortCode.rawValue) == ["b1", "b2"])

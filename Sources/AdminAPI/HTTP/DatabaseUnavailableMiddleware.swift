@@ -1,7 +1,7 @@
 import Hummingbird
-import LibPQ
 import Logging
 import ShortLinkCore
+import Storage
 
 /// Turns "the database cannot be used right now" into `503 database_unavailable` with
 /// `Retry-After` (instead of a 500), and runs an idempotent request (GET, HEAD) once more
@@ -36,10 +36,10 @@ struct DatabaseUnavailableMiddleware: RouterMiddleware {
         }
     }
 
-    /// Whether `error` says the database cannot be used now (see ``PGError/isUnavailable``),
-    /// raw or already mapped by a route.
+    /// Whether `error` says the database cannot be used now (see
+    /// ``Storage/StorageError/isUnavailable``), raw or already mapped by a route.
     static func databaseUnavailable(_ error: any Error) -> Bool {
-        if let error = error as? PGError { return error.isUnavailable }
+        if let error = error as? StorageError { return error.isUnavailable }
         return (error as? APIError)?.code == .databaseUnavailable
     }
 
@@ -56,9 +56,9 @@ struct DatabaseUnavailableMiddleware: RouterMiddleware {
         return response
     }
 
-    /// `PGError.description` never holds a parameter value or a password; the server's
-    /// message may still quote input, so it is escaped like any outside value.
+    /// A ``Storage/StorageError``'s description never holds a parameter value or a password;
+    /// the server's message may still quote input, so it is escaped like any outside value.
     private static func safeDescription(_ error: any Error) -> String {
-        LogSafe.escape((error as? PGError)?.description ?? "\(error)")
+        LogSafe.escape((error as? StorageError)?.description ?? "\(error)")
     }
 }

@@ -1,6 +1,5 @@
-public import LibPQ
 public import ShortLinkCore
-import Storage
+public import Storage
 
 /// Creating links under the API's rules, for the HTTP routes and the CSV import alike.
 public struct LinkService: Sendable {
@@ -10,11 +9,11 @@ public struct LinkService: Sendable {
 
     /// Creates the service.
     /// - Parameters:
-    ///   - pool: the database.
+    ///   - database: where links are stored.
     ///   - configuration: the public base URL and listen hosts (links may not point at this
     ///     service), code length, tags per link.
-    public init(pool: PGPool, configuration: AdminConfiguration) {
-        links = LinkRepository(pool: pool)
+    public init(database: Database, configuration: AdminConfiguration) {
+        links = database.links
         generator = ShortCodeGenerator(length: configuration.codeLength)
         let selfHosts = SelfHosts.current(
             publicHost: configuration.publicHost, listenHosts: [configuration.edgeListenHost, configuration.host])
@@ -82,10 +81,12 @@ public struct LinkService: Sendable {
     }
 
     /// A row the database refused for a reason no rule maps (a trigger, a full disk…), with
-    /// the cause: `PGError`'s description is the SQLSTATE and the server's message, never a
-    /// parameter value or the connection URL.
+    /// the cause: a ``Storage/StorageError``'s description is the SQLSTATE and the server's
+    /// message, never a parameter value or the connection URL. A database that cannot be used
+    /// now is a 503, as for a single link.
     static func notStored(_ error: any Error) -> APIError {
-        guard let error = error as? PGError else { return APIError(.internal, "the link could not be stored") }
+        guard let error = error as? StorageError else { return APIError(.internal, "the link could not be stored") }
+        if error.isUnavailable { return APIError(.databaseUnavailable, "the database is unavailable; retry later") }
         return APIError(.internal, "the link could not be stored: \(error.description)")
     }
 }

@@ -1,5 +1,4 @@
 import Hummingbird
-import LibPQ
 import NIOCore
 import ShortLinkCore
 import Storage
@@ -28,8 +27,8 @@ struct ExportRoutes {
     }
 
     func register(on router: Router<AdminRequestContext>) {
-        let resolver = ClickExportResolver(pool: api.pool)
-        let pool = api.pool
+        let exports = api.database.exports
+        let resolver = exports.resolver
 
         @Sendable func parameters(_ request: Request) async throws -> Parameters {
             var query = QueryReader(RouteSupport.query(request), known: Self.known, repeatable: Self.filters)
@@ -56,17 +55,13 @@ struct ExportRoutes {
             return Parameters(filter: result, raw: raw)
         }
 
-        @Sendable func csv(
-            _ statement: String, name: String, header: [UInt8]? = nil,
-            rows: (@Sendable (UnsafeRawBufferPointer, inout [UInt8]) -> Void)? = nil
-        ) -> Response {
+        @Sendable func csv(_ chunks: ClickExportStream, name: String) -> Response {
             var headers = HTTPFields()
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.contentDisposition] = "attachment; filename=\"\(name)\""
             headers[.cacheControl] = "no-store"
             let body = ResponseBody { writer in
-                if let header { try await writer.write(ByteBuffer(bytes: header)) }
-                for try await chunk in pool.copyOut(statement, chunkSize: 256 * 1024, rows: rows) {
+                for try await chunk in chunks {
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
                 try await writer.finish(nil)
@@ -76,14 +71,11 @@ struct ExportRoutes {
 
         router.get("/api/v1/exports/clicks.csv") { request, _ in
             let parameters = try await parameters(request)
-            let codes = try await resolver.shortCodes(parameters.filter, raw: parameters.raw)
-            return csv(
-                ClickExport.clicksStatement(parameters.filter, raw: parameters.raw), name: "clicks.csv",
-                header: ClickExport.ShortCodes.header, rows: { row, output in codes.insert(row, into: &output) })
+            return csv(try await exports.clicks(parameters.filter, raw: parameters.raw), name: "clicks.csv")
         }
         router.get("/api/v1/exports/summary.csv") { request, _ in
             let parameters = try await parameters(request)
-            return csv(ClickExport.summaryStatement(parameters.filter, raw: parameters.raw), name: "summary.csv")
+            return csv(exports.summary(parameters.filter, raw: parameters.raw), name: "summary.csv")
         }
     }
 }

@@ -8,7 +8,7 @@ struct MetricsRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let metrics = MetricsRepository(pool: api.pool)
+        let metrics = api.database.metrics
 
         @Sendable func answer(_ request: Request, _ scope: MetricsScope, _ what: String) async throws -> Response {
             let parameters = try MetricsParameters(RouteSupport.query(request), scope: scope)

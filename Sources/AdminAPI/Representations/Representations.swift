@@ -52,13 +52,14 @@ extension APIToken {
 extension Link {
     /// - Parameter baseURL: the public edge's base URL, without a trailing slash.
     func json(baseURL: String) -> JSONValue {
-        [
-            "id": .string(id.description), "shortCode": .string(shortCode.rawValue),
-            "shortUrl": .string("\(baseURL)/\(shortCode.rawValue)"), "originalUrl": .string(originalURL),
-            "clientId": .string(clientID.description), "campaignId": .optional(campaignID?.description),
-            "userId": .string(userID.description), "tags": .array(tags.map(JSONValue.string)),
-            "redirectStatus": .int(redirectStatus.rawValue), "forwardQuery": .bool(forwardQuery),
-            "expiresAt": .optional(expiresAt?.iso8601), "createdAt": .string(createdAt.iso8601),
+        let link = fields
+        return [
+            "id": .string(id.description), "shortCode": .string(link.shortCode.rawValue),
+            "shortUrl": .string("\(baseURL)/\(link.shortCode.rawValue)"), "originalUrl": .string(link.originalURL),
+            "clientId": .string(link.clientID.description), "campaignId": .optional(link.campaignID?.description),
+            "userId": .string(link.userID.description), "tags": .array(link.tags.map(JSONValue.string)),
+            "redirectStatus": .int(link.redirectStatus.rawValue), "forwardQuery": .bool(link.forwardQuery),
+            "expiresAt": .optional(link.expiresAt?.iso8601), "createdAt": .string(createdAt.iso8601),
             "updatedAt": .string(updatedAt.iso8601),
         ]
     }

@@ -8,8 +8,8 @@ struct CampaignRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let clients = ClientRepository(pool: api.pool)
-        let campaigns = CampaignRepository(pool: api.pool)
+        let clients = api.database.clients
+        let campaigns = api.database.campaigns
 
         @Sendable func client(_ context: AdminRequestContext) async throws -> EntityID {
             let id = try RouteSupport.id(context, "clientId", "client")

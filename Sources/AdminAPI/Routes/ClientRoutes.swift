@@ -7,7 +7,7 @@ struct ClientRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let clients = ClientRepository(pool: api.pool)
+        let clients = api.database.clients
         router.get("/api/v1/clients") { request, _ in
             try RouteSupport.requireNoQuery(request)
             return JSONResponse.make(["items": .array(try await clients.list().map(\.json))])

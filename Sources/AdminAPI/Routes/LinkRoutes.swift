@@ -8,7 +8,7 @@ struct LinkRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let links = LinkRepository(pool: api.pool)
+        let links = api.database.links
         let service = api.links
         let base = api.configuration.publicBaseURL
         let maxBody = api.configuration.maxBodyBytes

@@ -9,7 +9,7 @@ struct TagRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let tags = TagRepository(pool: api.pool)
+        let tags = api.database.tags
         router.get("/api/v1/tags") { request, _ in
             let query = try TagListQuery(RouteSupport.query(request))
             var page = try await tags.list(limit: query.limit + 1, after: query.after)

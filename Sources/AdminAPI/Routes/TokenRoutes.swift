@@ -9,7 +9,7 @@ struct TokenRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let tokens = TokenRepository(pool: api.pool)
+        let tokens = api.database.tokens
         router.get("/api/v1/tokens") { request, context in
             try RouteSupport.requireNoQuery(request, allowing: ["userId"])
             var userID = try context.caller().user.id

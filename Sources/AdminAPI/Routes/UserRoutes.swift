@@ -7,7 +7,7 @@ struct UserRoutes {
     let api: AdminAPI
 
     func register(on router: Router<AdminRequestContext>) {
-        let users = UserRepository(pool: api.pool)
+        let users = api.database.users
         router.get("/api/v1/users") { request, _ in
             try RouteSupport.requireNoQuery(request)
             return JSONResponse.make(["items": .array(try await users.list().map(\.json))])

@@ -1,7 +1,6 @@
-public import LibPQ
 public import Logging
 public import ServiceLifecycle
-import Storage
+public import Storage
 import Synchronization
 
 /// Runs the readiness checks that cost something (the database ping, migrations, the
@@ -31,11 +30,11 @@ public final class ReadinessMonitor: Service, Sendable {
 
     /// Creates the monitor; nothing runs until ``run()`` or the first ``report()``.
     /// - Parameters:
-    ///   - pool: the database.
+    ///   - health: the database's probes.
     ///   - checks: what else to check, and how often.
     ///   - logger: for readiness changes and the library-failure advice.
-    public init(pool: PGPool, checks: ReadinessChecks, logger: Logger) {
-        health = DatabaseHealth(pool: pool)
+    public init(health: DatabaseHealth, checks: ReadinessChecks, logger: Logger) {
+        self.health = health
         self.checks = checks
         self.logger = logger
     }
@@ -91,13 +90,13 @@ public final class ReadinessMonitor: Service, Sendable {
         let started = ContinuousClock.now
         var entries: [ReadinessReport.Entry] = []
         func add(_ check: String, _ outcome: ReadinessOutcome) { entries.append(.init(check: check, outcome: outcome)) }
-        var libraryFailure: PGError?
+        var libraryFailure: StorageError?
         do {
             try await health.ping()
             add("database", .ok())
         } catch {
             add("database", .failing("unreachable", DatabaseHealth.explain(error, restartAdvice: checks.restartAdvice)))
-            if let error = error as? PGError, error.isLibraryLoadFailure { libraryFailure = error }
+            if let error = error as? StorageError, error.code == .libraryCannotLoad { libraryFailure = error }
         }
         if entries[0].outcome.passes {
             let current = (try? await checks.migrationsCurrent()) ?? false
@@ -112,7 +111,7 @@ public final class ReadinessMonitor: Service, Sendable {
                     add("writePath", .ok())
                 } catch {
                     add("writePath", .failing("failing", DatabaseHealth.explain(error, restartAdvice: checks.restartAdvice)))
-                    if let error = error as? PGError, error.isLibraryLoadFailure { libraryFailure = error }
+                    if let error = error as? StorageError, error.code == .libraryCannotLoad { libraryFailure = error }
                 }
             }
         } else {

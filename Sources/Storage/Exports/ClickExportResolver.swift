@@ -4,7 +4,7 @@ public import ShortLinkCore
 /// Turns the names people use (a short code, a client, campaign or tag name) into the ids a
 /// ``ClickExportFilter`` holds, and checks that the named things exist.
 public struct ClickExportResolver: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
 
     /// The most values one filter may have (`tag=a&tag=b…`): each becomes part of the
     /// statement, and a longer list is better served by a campaign or a tag.
@@ -33,7 +33,7 @@ public struct ClickExportResolver: Sendable {
 
     /// Creates the resolver.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
     /// Sets the filter's links from what people typed: links by id or short code, clients
     /// and tags by id or name, campaigns by id or name. A campaign name is looked up among

@@ -9,11 +9,11 @@ import ShortLinkCore
 /// range is widened to whole UTC hours); top lists have day resolution (every UTC day the
 /// range touches).
 public struct MetricsRepository: Sendable {
-    let pool: PGPool
+    let pool: RepositoryPool
 
     /// Creates the repository.
     /// - Parameter pool: the database.
-    public init(pool: PGPool) { self.pool = pool }
+    public init(pool: PGPool) { self.pool = RepositoryPool(pool) }
 
     /// Whether the scope's link, campaign, client or tag exists.
     /// - Parameter scope: the scope; the organisation always exists.
