@@ -71,10 +71,10 @@ public enum TestPostgres {
             "postgresql:///\(database)?host=\(embedded.socketDirectory)&port=\(embedded.configuration.port)&user=postgres"
         }
 
-        /// The cluster's `psql` (the client beside the server programs it runs).
-        public var psqlExecutable: URL {
+        /// The path of the cluster's `psql` (the client beside the server programs it runs).
+        public var psqlPath: String {
             get throws {
-                URL(fileURLWithPath: try EmbeddedPostgres.locateBinaries(override: embedded.configuration.binDirectory) + "/psql")
+                try EmbeddedPostgres.locateBinaries(override: embedded.configuration.binDirectory) + "/psql"
             }
         }
 

@@ -14,7 +14,7 @@ import Testing
         let cluster = try await TestPostgres.cluster()
         let db = try await cluster.makeDatabase()
         onTeardown { await db.drop() }
-        let psql = try cluster.psqlExecutable
+        let psql = URL(fileURLWithPath: try cluster.psqlPath)
         let run = try await ChildProcess.run(psql, ["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-f", Self.script, db.url])
         #expect(run.status == 0, "psql stopped: \(run.stderr)")
         let report = TAPReport(parsing: run.stdout)
