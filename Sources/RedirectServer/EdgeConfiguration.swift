@@ -6,7 +6,9 @@ public struct EdgeConfiguration: Sendable {
     public var host: String
     /// Listen port; default 8080. 0 picks a free port (tests).
     public var port: Int
-    /// Event loops (threads); `nil` (the default) means one per core.
+    /// Event loops (threads) of the group `serve` makes for the edge; `nil` (the default)
+    /// means one per core. Read by whoever creates the group (``EdgeServer`` serves on the
+    /// group it is given).
     public var eventLoops: Int?
     /// Keep-alive connections with no complete request for this long are closed; default 60 s.
     public var idleTimeoutSeconds: Double

@@ -40,7 +40,13 @@ public struct ServeOperation: Sendable {
                     services: assembly.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
-            try await group.run()
+            do {
+                try await group.run()
+            } catch {
+                await assembly.shutdown()
+                throw error
+            }
+            await assembly.shutdown()
             if let counter = assembly.clickCounter {
                 logger.info("clicks captured and counted, not stored (clicks.store=false)", metadata: ["clicks": "\(counter.clicks)"])
             }

@@ -5,7 +5,8 @@ import Foundation
 import GeoIPLookup
 public import LibPQ
 public import Logging
-import NIOCore
+public import NIOCore
+public import NIOPosix
 public import Prometheus
 public import RedirectServer
 public import ServiceLifecycle
@@ -27,6 +28,9 @@ public struct ServiceAssembly: Sendable {
     public var clickCounter: CountingClickSink?
     /// The admin listener, when the role includes it (tests read its port).
     public var admin: AdminServer?
+    /// The edge's event loops (`edge.eventLoops` threads, default one per core), when the role
+    /// includes the edge; shut down by ``shutdown()`` once the services have stopped.
+    public var edgeEventLoops: MultiThreadedEventLoopGroup?
     /// Every metric of this process, rendered as Prometheus text by the admin listener:
     /// components that record metrics get `PrometheusMetricsFactory(registry: metrics)`.
     public var metrics: PrometheusCollectorRegistry
@@ -44,7 +48,8 @@ public struct ServiceAssembly: Sendable {
         configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
     ) throws -> ServiceAssembly {
         let registry = PrometheusCollectorRegistry()
-        var assembly = ServiceAssembly(services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, metrics: registry)
+        var assembly = ServiceAssembly(
+            services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, edgeEventLoops: nil, metrics: registry)
         if role == .edge || role == .all {
             try assembly.addEdge(
                 configuration: configuration, role: role, pool: pool, databaseURL: databaseURL, logger: logger)
@@ -53,6 +58,12 @@ public struct ServiceAssembly: Sendable {
             assembly.addAdmin(configuration: configuration, pool: pool, logger: logger)
         }
         return assembly
+    }
+
+    /// Releases what the assembly made besides the services: the edge's event loops. Call it
+    /// after the service group has returned (the edge no longer uses them).
+    public func shutdown() async {
+        try? await edgeEventLoops?.shutdownGracefully()
     }
 
     private mutating func addEdge(
@@ -73,8 +84,10 @@ public struct ServiceAssembly: Sendable {
         var edgeConfiguration = configuration.edge
         if role != .edge { edgeConfiguration.metricsHost = nil }
         // After the pipeline, so the group stops the edge first and the pipeline drains last.
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: edgeConfiguration.eventLoops ?? NIOCore.System.coreCount)
+        edgeEventLoops = loops
         let server = EdgeServer(
-            configuration: edgeConfiguration,
+            configuration: edgeConfiguration, eventLoopGroup: loops,
             links: PostgresLinkSource(pool: pool, listenerURL: databaseURL, logger: logger), clicks: sink,
             logger: Logger(label: "shortlinks.edge"))
         services.append(server)

@@ -18,22 +18,23 @@ public struct ClickEvent: Hashable, Sendable {
     public var clientIP: IPAddress?
     /// GET or HEAD.
     public var method: Method
-    /// `User-Agent`, `nil` when the header was absent.
-    public var userAgent: String?
-    /// `Referer`.
-    public var referer: String?
-    /// `Accept-Language`.
-    public var acceptLanguage: String?
-    /// `Sec-Purpose` (Chrome's prefetch/prerender marker).
-    public var secPurpose: String?
-    /// `Purpose` (older prefetch marker).
-    public var purpose: String?
-    /// `X-Purpose` (Safari's preview marker).
-    public var xPurpose: String?
-    /// `X-Moz` (Firefox's prefetch marker).
-    public var xMoz: String?
+    /// The captured request headers (``CapturedHeader``), each `nil` when absent.
+    public var headers: CapturedHeaders<String>
 
-    /// Creates an event.
+    /// Creates an event from headers already collected.
+    public init(
+        id: EntityID, linkID: EntityID, timestamp: Timestamp, clientIP: IPAddress?, method: Method,
+        headers: CapturedHeaders<String>
+    ) {
+        self.id = id
+        self.linkID = linkID
+        self.timestamp = timestamp
+        self.clientIP = clientIP
+        self.method = method
+        self.headers = headers
+    }
+
+    /// Creates an event, one argument per captured header (each defaults to absent).
     public init(
         id: EntityID, linkID: EntityID, timestamp: Timestamp, clientIP: IPAddress?, method: Method,
         userAgent: String? = nil, referer: String? = nil, acceptLanguage: String? = nil,
@@ -44,12 +45,53 @@ public struct ClickEvent: Hashable, Sendable {
         self.timestamp = timestamp
         self.clientIP = clientIP
         self.method = method
-        self.userAgent = userAgent
-        self.referer = referer
-        self.acceptLanguage = acceptLanguage
-        self.secPurpose = secPurpose
-        self.purpose = purpose
-        self.xPurpose = xPurpose
-        self.xMoz = xMoz
+        var headers = CapturedHeaders<String>()
+        headers[.userAgent] = userAgent
+        headers[.referer] = referer
+        headers[.acceptLanguage] = acceptLanguage
+        headers[.secPurpose] = secPurpose
+        headers[.purpose] = purpose
+        headers[.xPurpose] = xPurpose
+        headers[.xMoz] = xMoz
+        self.headers = headers
+    }
+}
+
+// Named accessors for the captured headers, for readers of one header (classifier, enricher).
+extension ClickEvent {
+    /// `User-Agent`, `nil` when the header was absent.
+    public var userAgent: String? {
+        get { headers[.userAgent] }
+        set { headers[.userAgent] = newValue }
+    }
+    /// `Referer`.
+    public var referer: String? {
+        get { headers[.referer] }
+        set { headers[.referer] = newValue }
+    }
+    /// `Accept-Language`.
+    public var acceptLanguage: String? {
+        get { headers[.acceptLanguage] }
+        set { headers[.acceptLanguage] = newValue }
+    }
+    /// `Sec-Purpose` (Chrome's prefetch/prerender marker).
+    public var secPurpose: String? {
+        get { headers[.secPurpose] }
+        set { headers[.secPurpose] = newValue }
+    }
+    /// `Purpose` (older prefetch marker).
+    public var purpose: String? {
+        get { headers[.purpose] }
+        set { headers[.purpose] = newValue }
+    }
+    /// `X-Purpose` (Safari's preview marker).
+    public var xPurpose: String? {
+        get { headers[.xPurpose] }
+        set { headers[.xPurpose] = newValue }
+    }
+    /// `X-Moz` (Firefox's prefetch marker).
+    public var xMoz: String? {
+        get { headers[.xMoz] }
+        set { headers[.xMoz] = newValue }
     }
 }

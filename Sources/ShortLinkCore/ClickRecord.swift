@@ -8,8 +8,9 @@ import Synchronization
 /// u32 total length (this field included)
 /// u8  format version (1)   u8 method   u8 flags (bit 0: has client IP)   u8 reserved
 /// 16  event id   16  link id   i64 timestamp (µs since epoch)   16  client IP
-/// 7 × (u16 length, bytes): User-Agent, Referer, Accept-Language, Sec-Purpose,
-///     Purpose, X-Purpose, X-Moz; length 0xFFFF means the header was absent.
+/// 7 × (u16 length, bytes): the ``CapturedHeader`` values in that order (User-Agent,
+///     Referer, Accept-Language, Sec-Purpose, Purpose, X-Purpose, X-Moz); length 0xFFFF
+///     means the header was absent.
 /// ```
 /// Each header value is cut to ``maximumFieldLength`` bytes. A length word of zero ends a
 /// sequence of records (journal segments are zero-filled, and a record's length is written
@@ -22,31 +23,13 @@ public enum ClickRecord {
     /// Bytes before the variable fields.
     public static let fixedLength = 4 + 4 + 16 + 16 + 8 + 16
     /// Number of header fields.
-    public static let fieldCount = 7
+    public static let fieldCount = CapturedHeader.count
     /// The length written for an absent header.
     public static let absentFieldMarker: UInt16 = 0xFFFF
 
-    /// The header values of one request, as raw bytes borrowed from the request buffer.
-    public struct Fields {
-        /// `User-Agent`, or `nil` when absent.
-        public var userAgent: UnsafeRawBufferPointer?
-        /// `Referer`.
-        public var referer: UnsafeRawBufferPointer?
-        /// `Accept-Language`.
-        public var acceptLanguage: UnsafeRawBufferPointer?
-        /// `Sec-Purpose`.
-        public var secPurpose: UnsafeRawBufferPointer?
-        /// `Purpose`.
-        public var purpose: UnsafeRawBufferPointer?
-        /// `X-Purpose`.
-        public var xPurpose: UnsafeRawBufferPointer?
-        /// `X-Moz`.
-        public var xMoz: UnsafeRawBufferPointer?
-
-        /// Creates an empty set (every header absent).
-        public init() {}
-
-    }
+    /// The header values of one request, as raw bytes borrowed from the request buffer
+    /// (``CapturedHeader`` order; `nil` when absent).
+    public typealias Fields = CapturedHeaders<UnsafeRawBufferPointer>
 
     /// Appends one record.
     /// - Parameters:
@@ -75,13 +58,7 @@ public enum ClickRecord {
         appendInteger(timestamp.microsecondsSinceEpoch, to: &buffer)
         appendInteger((clientIP?.high ?? 0).bigEndian, to: &buffer)
         appendInteger((clientIP?.low ?? 0).bigEndian, to: &buffer)
-        appendField(fields.userAgent, to: &buffer)
-        appendField(fields.referer, to: &buffer)
-        appendField(fields.acceptLanguage, to: &buffer)
-        appendField(fields.secPurpose, to: &buffer)
-        appendField(fields.purpose, to: &buffer)
-        appendField(fields.xPurpose, to: &buffer)
-        appendField(fields.xMoz, to: &buffer)
+        fields.forEach { appendField($0, to: &buffer) }
         let length = UInt32(buffer.count - start)
         for offset in 0..<4 { buffer[start + offset] = UInt8(truncatingIfNeeded: length >> (8 * offset)) }
     }
@@ -93,8 +70,9 @@ public enum ClickRecord {
         @inline(__always) func size(_ field: UnsafeRawBufferPointer?) -> Int {
             2 + min(field?.count ?? 0, maximumFieldLength)
         }
-        return fixedLength + size(fields.userAgent) + size(fields.referer) + size(fields.acceptLanguage)
-            + size(fields.secPurpose) + size(fields.purpose) + size(fields.xPurpose) + size(fields.xMoz)
+        var length = fixedLength
+        fields.forEach { length += size($0) }
+        return length
     }
 
     /// Writes one record into raw (journal) memory, its length word last, so that a reader
@@ -136,13 +114,7 @@ public enum ClickRecord {
         put(timestamp.microsecondsSinceEpoch)
         put((clientIP?.high ?? 0).bigEndian)
         put((clientIP?.low ?? 0).bigEndian)
-        putField(fields.userAgent)
-        putField(fields.referer)
-        putField(fields.acceptLanguage)
-        putField(fields.secPurpose)
-        putField(fields.purpose)
-        putField(fields.xPurpose)
-        putField(fields.xMoz)
+        fields.forEach(putField)
         let length = base.distance(to: cursor)
         // The body must be in memory before the length that commits it; a compiler fence
         // is enough, since only a later reader of the same pages (after a crash) cares.
@@ -222,27 +194,21 @@ public enum ClickRecord {
         let micros = readInteger(Int64.self, bytes, cursor)
         cursor += 8
         let ip = IPAddress(high: u64(), low: u64())
-        var values: [String?] = []
-        values.reserveCapacity(fieldCount)
+        var headers = CapturedHeaders<String>()
         let end = start + length
-        for _ in 0..<fieldCount {
+        for header in CapturedHeader.allCases {
             guard cursor + 2 <= end else { throw ClickRecordError(offset: start, reason: "record ends inside a field") }
             let count = readInteger(UInt16.self, bytes, cursor)
             cursor += 2
-            if count == absentFieldMarker {
-                values.append(nil)
-                continue
-            }
+            if count == absentFieldMarker { continue }
             guard cursor + Int(count) <= end else { throw ClickRecordError(offset: start, reason: "field overruns record") }
-            values.append(String(decoding: bytes[cursor..<cursor + Int(count)], as: UTF8.self))
+            headers[header] = String(decoding: bytes[cursor..<cursor + Int(count)], as: UTF8.self)
             cursor += Int(count)
         }
         guard cursor == end else { throw ClickRecordError(offset: start, reason: "trailing bytes in record") }
         return ClickEvent(
             id: id, linkID: linkID, timestamp: Timestamp(microsecondsSinceEpoch: micros),
-            clientIP: hasIP ? ip : nil, method: method,
-            userAgent: values[0], referer: values[1], acceptLanguage: values[2],
-            secPurpose: values[3], purpose: values[4], xPurpose: values[5], xMoz: values[6])
+            clientIP: hasIP ? ip : nil, method: method, headers: headers)
     }
 
     static func readInteger<T: FixedWidthInteger>(_: T.Type, _ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {

@@ -33,6 +33,8 @@ public final class InProcessService: Sendable {
     /// error the group ended with, if any.
     public func shutdown() async throws {
         await group.triggerGracefulShutdown()
-        try await task.value
+        let result = await task.result
+        await assembly.shutdown()
+        try result.get()
     }
 }

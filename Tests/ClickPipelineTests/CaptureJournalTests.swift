@@ -25,7 +25,7 @@ import Testing
         for index in 0..<count {
             var fields = ClickRecord.Fields()
             let written = Array("\(agent)-\(index)".utf8).withUnsafeBytes { raw in
-                fields.userAgent = raw
+                fields[.userAgent] = raw
                 return ClickRecord.write(
                     to: region.start + offset, id: EntityID(high: 1, low: UInt64(offset)), linkID: EntityID(high: 2, low: 3),
                     timestamp: Timestamp(microsecondsSinceEpoch: 1_700_000_000_000_000), clientIP: IPAddress("192.0.2.1"),

@@ -1,4 +1,5 @@
 @testable import RedirectServer
+import ShortLinkCore
 
 /// A slow, deliberately different (split-into-lines, allocate freely) model of the parsing rules, used as an
 /// oracle by the property tests: the production parser must return `.complete(h)` exactly when this model
@@ -53,13 +54,13 @@ enum ReferenceRequestHeadParser {
                 hostCount += 1
                 guard valueBytes.allSatisfy(hostBytes.contains) else { return nil }
                 head.host = value
-            case "user-agent": head.userAgent = value
-            case "referer": head.referer = value
-            case "accept-language": head.acceptLanguage = value
-            case "sec-purpose": head.secPurpose = value
-            case "purpose": head.purpose = value
-            case "x-purpose": head.xPurpose = value
-            case "x-moz": head.xMoz = value
+            case "user-agent": head.captured[.userAgent] = value
+            case "referer": head.captured[.referer] = value
+            case "accept-language": head.captured[.acceptLanguage] = value
+            case "sec-purpose": head.captured[.secPurpose] = value
+            case "purpose": head.captured[.purpose] = value
+            case "x-purpose": head.captured[.xPurpose] = value
+            case "x-moz": head.captured[.xMoz] = value
             case "x-forwarded-for": head.forwardedFor = value
             case "forwarded": head.forwarded = value
             case "transfer-encoding": return nil

@@ -96,5 +96,6 @@ import Testing
         let assembly = try ServiceAssembly.build(
             configuration: configuration, role: .edge, pool: db.pool, databaseURL: db.url, logger: Logger(label: "test"))
         #expect(assembly.clicks != nil)
+        await assembly.shutdown()
     }
 }

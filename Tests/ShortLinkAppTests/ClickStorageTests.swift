@@ -156,7 +156,7 @@ import Testing
             let agent = Array("agent-\(index)".utf8)
             agent.withUnsafeBytes { raw in
                 var fields = ClickRecord.Fields()
-                fields.userAgent = raw
+                fields[.userAgent] = raw
                 ClickRecord.append(
                     to: &records, id: EntityID.version7(unixMilliseconds: UInt64(Timestamp.now().unixMilliseconds), using: &random),
                     linkID: linkID, timestamp: .now(), clientIP: IPAddress("8.8.8.8"), method: .get, fields: fields)

@@ -1,4 +1,5 @@
 import LibPQ
+import NIOCore
 import NIOPosix
 import Logging
 import RedirectServer
@@ -9,6 +10,8 @@ import Storage
 /// A running edge on port 0 over a real database, with a recording sink.
 final class RunningEdge: Sendable {
     let server: EdgeServer
+    /// The edge's loops (`configuration.eventLoops`, default 2), shut down by `stop()`.
+    let loops: MultiThreadedEventLoopGroup
     let sink = RecordingClickSink()
     let task: Task<Void, any Error>
     let port: Int
@@ -20,10 +23,22 @@ final class RunningEdge: Sendable {
         configuration.host = "127.0.0.1"
         configuration.port = 0
         let source = PostgresLinkSource(pool: pool, listenerURL: url, logger: Logger(label: "test.links"))
-        let server = EdgeServer(configuration: configuration, links: source, clicks: sink, logger: Logger(label: "test.edge"))
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops ?? 2)
+        self.loops = loops
+        let server = EdgeServer(
+            configuration: configuration, eventLoopGroup: loops, links: source, clicks: sink,
+            logger: Logger(label: "test.edge"))
         self.server = server
-        task = Task { try await server.run() }
-        port = try await server.waitUntilListening(timeout: .seconds(30))
+        let task = Task { try await server.run() }
+        self.task = task
+        do {
+            port = try await server.waitUntilListening(timeout: .seconds(30))
+        } catch {
+            task.cancel()
+            _ = try? await task.value
+            try? await loops.shutdownGracefully()
+            throw error
+        }
     }
 
     func get(_ path: String, headers: [String] = []) throws -> LoopbackHTTP.Response {
@@ -52,6 +67,7 @@ final class RunningEdge: Sendable {
     func stop() async {
         task.cancel()
         _ = try? await task.value
+        try? await loops.shutdownGracefully()
     }
 }
 

@@ -7,33 +7,16 @@ extension ClickRecord {
     /// array's `withUnsafeBytes`, so each lent buffer is valid for the whole call and never
     /// escapes it. Absent headers stay `nil`; empty ones become empty (non-nil) buffers.
     static func append(_ event: ClickEvent, to buffer: inout [UInt8]) {
-        let values = [
-            event.userAgent, event.referer, event.acceptLanguage, event.secPurpose,
-            event.purpose, event.xPurpose, event.xMoz,
-        ]
         var storage: [UInt8] = []
-        var ranges: [Range<Int>?] = []
-        for value in values {
-            guard let value else {
-                ranges.append(nil)
-                continue
-            }
+        var ranges = CapturedHeaders<Range<Int>>()
+        for header in CapturedHeader.allCases {
+            guard let value = event.headers[header] else { continue }
             let start = storage.count
             storage.append(contentsOf: value.utf8)
-            ranges.append(start..<storage.count)
+            ranges[header] = start..<storage.count
         }
         storage.withUnsafeBytes { raw in
-            func lend(_ index: Int) -> UnsafeRawBufferPointer? {
-                ranges[index].map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
-            }
-            var fields = Fields()
-            fields.userAgent = lend(0)
-            fields.referer = lend(1)
-            fields.acceptLanguage = lend(2)
-            fields.secPurpose = lend(3)
-            fields.purpose = lend(4)
-            fields.xPurpose = lend(5)
-            fields.xMoz = lend(6)
+            let fields = ranges.map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
             append(
                 to: &buffer, id: event.id, linkID: event.linkID, timestamp: event.timestamp,
                 clientIP: event.clientIP, method: event.method, fields: fields)

@@ -307,8 +307,8 @@ private func setLength(_ length: UInt32, at offset: Int, in bytes: inout [UInt8]
         agent.withUnsafeBytes { agentBytes in
             referer.withUnsafeBytes { refererBytes in
                 var fields = ClickRecord.Fields()
-                fields.userAgent = agentBytes
-                fields.referer = refererBytes
+                fields[.userAgent] = agentBytes
+                fields[.referer] = refererBytes
                 var appended: [UInt8] = []
                 ClickRecord.append(
                     to: &appended, id: EntityID(high: 1, low: 2), linkID: EntityID(high: 3, low: 4),

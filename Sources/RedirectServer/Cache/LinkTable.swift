@@ -3,15 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
 import ShortLinkCore
 
 /// An immutable open-addressing table of every link, shared by all event loops.
 ///
 /// Built off the loops by ``LinkTableBuilder`` and never changed afterwards, so lookups
-/// need no lock. The hot data lives in raw memory owned by the table (not Swift arrays),
-/// so a lookup does no reference counting on shared buffers; response bytes sit in large
-/// shared slabs and a hit returns a slice of one (no copy, no allocation).
+/// need no lock. Everything a lookup reads lives in raw memory owned by the table (not Swift
+/// arrays or `ByteBuffer`s): a hit touches no reference count shared between event loops.
+/// Response bytes sit in large slabs (``ResponseSlabs``) and a hit returns a pointer into
+/// one (no copy, no allocation); the loop holds the table, which holds the slabs, for as
+/// long as the pointer is used (see ``LinkEntry``).
+///
+/// The same type holds a loop's changed codes (see ``LinkCache``): there a slot may be
+/// marked removed, so the code answers 404 whatever the full table says.
 final class LinkTable: Sendable {
     /// Fixed-size facts of one link; the code and response live in the arenas.
     struct Slot {
@@ -28,6 +32,8 @@ final class LinkTable: Sendable {
 
         static let forwardQuery: UInt8 = 1
         static let targetHasQuery: UInt8 = 2
+        /// The code no longer exists (changed-codes tables only).
+        static let removed: UInt8 = 4
     }
 
     /// Number of links.
@@ -38,12 +44,19 @@ final class LinkTable: Sendable {
     nonisolated(unsafe) private let index: UnsafeMutablePointer<UInt64>
     nonisolated(unsafe) private let slots: UnsafeMutablePointer<Slot>
     nonisolated(unsafe) private let codes: UnsafeMutablePointer<UInt8>
-    private let slabs: [ByteBuffer]
+    /// The slabs' base addresses, copied out of `slabs` so a lookup reads no Swift array.
+    nonisolated(unsafe) private let slabBases: UnsafeMutablePointer<UnsafeRawPointer>
+    /// Keeps the response memory alive as long as the table (never read on the hit path).
+    private let slabs: ResponseSlabs
 
-    init(slots source: [Slot], codes codeBytes: [UInt8], slabs: [ByteBuffer], seed: UInt64) {
+    init(slots source: [Slot], codes codeBytes: [UInt8], slabs: ResponseSlabs, seed: UInt64) {
         self.count = source.count
         self.seed = seed
         self.slabs = slabs
+        let bases = slabs.bases
+        let slabBases = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: max(1, bases.count))
+        for (position, base) in bases.enumerated() { (slabBases + position).initialize(to: UnsafeRawPointer(base)) }
+        self.slabBases = slabBases
         var capacity = 16
         while capacity < source.count + source.count / 2 + 1 { capacity <<= 1 }
         self.mask = capacity - 1
@@ -66,11 +79,12 @@ final class LinkTable: Sendable {
         slots.deinitialize(count: count)
         slots.deallocate()
         codes.deallocate()
+        slabBases.deallocate()
     }
 
     /// An empty table.
     static func empty() -> LinkTable {
-        LinkTable(slots: [], codes: [], slabs: [], seed: 0)
+        LinkTable(slots: [], codes: [], slabs: ResponseSlabs(), seed: 0)
     }
 
     private func code(of slot: Slot) -> UnsafeRawBufferPointer {
@@ -101,9 +115,18 @@ final class LinkTable: Sendable {
 
     /// Finds a code.
     /// - Parameter code: the code's bytes, borrowed from the request.
-    /// - Returns: the entry, with its response sliced from the shared slab; `nil` when absent.
+    /// - Returns: the entry, its response borrowed from the table's slabs; `nil` when absent
+    ///   (or marked removed).
     @inline(__always)
     func lookup(_ code: UnsafeRawBufferPointer) -> LinkEntry? {
+        position(of: code).flatMap(entry(at:))
+    }
+
+    /// Where a code's slot is, by its bytes (hashed with ``CodeHash``, compared with `memcmp`).
+    /// - Parameter code: the code's bytes, borrowed from the request.
+    /// - Returns: the slot's position; `nil` when the code is not in the table.
+    @inline(__always)
+    func position(of code: UnsafeRawBufferPointer) -> Int? {
         let hash = CodeHash.hash(code, seed: seed)
         var probe = Int(truncatingIfNeeded: hash) & mask
         let tag = hash & 0xFFFF_FFFF_0000_0000
@@ -111,18 +134,25 @@ final class LinkTable: Sendable {
             let value = index[probe]
             if value == 0 { return nil }
             if value & 0xFFFF_FFFF_0000_0000 == tag {
-                let slot = slots[Int(value & 0xFFFF_FFFF) - 1]
-                if equal(self.code(of: slot), code) {
-                    return LinkEntry(
-                        linkID: EntityID(high: slot.linkHigh, low: slot.linkLow), expiresAt: slot.expiresAt,
-                        response: slabs[Int(slot.slab)].getSlice(
-                            at: Int(slot.responseOffset), length: Int(slot.responseLength))!,
-                        insertAt: Int(slot.insertAt), targetHasQuery: slot.flags & Slot.targetHasQuery != 0,
-                        forwardQuery: slot.flags & Slot.forwardQuery != 0)
-                }
+                let position = Int(value & 0xFFFF_FFFF) - 1
+                if equal(self.code(of: slots[position]), code) { return position }
             }
             probe = (probe &+ 1) & mask
         }
+    }
+
+    /// The entry in a slot; `nil` when the slot marks a removed code.
+    /// - Parameter position: a position returned by ``position(of:)``.
+    @inline(__always)
+    func entry(at position: Int) -> LinkEntry? {
+        let slot = slots[position]
+        if slot.flags & Slot.removed != 0 { return nil }
+        return LinkEntry(
+            linkID: EntityID(high: slot.linkHigh, low: slot.linkLow), expiresAt: slot.expiresAt,
+            response: UnsafeRawBufferPointer(
+                start: slabBases[Int(slot.slab)] + Int(slot.responseOffset), count: Int(slot.responseLength)),
+            insertAt: Int(slot.insertAt), targetHasQuery: slot.flags & Slot.targetHasQuery != 0,
+            forwardQuery: slot.flags & Slot.forwardQuery != 0)
     }
 
     @inline(__always)

@@ -1,21 +1,11 @@
+import ShortLinkCore
+
 /// The header fields the parser acts on. Every other field is validated and skipped.
 enum KnownHeaderField: Hashable, Sendable {
     /// `Host`.
     case host
-    /// `User-Agent`.
-    case userAgent
-    /// `Referer`.
-    case referer
-    /// `Accept-Language`.
-    case acceptLanguage
-    /// `Sec-Purpose`.
-    case secPurpose
-    /// `Purpose`.
-    case purpose
-    /// `X-Purpose`.
-    case xPurpose
-    /// `X-Moz`.
-    case xMoz
+    /// A header captured with the click (the list is ``CapturedHeader``).
+    case captured(CapturedHeader)
     /// `X-Forwarded-For`.
     case forwardedFor
     /// `Forwarded`.
@@ -30,7 +20,9 @@ enum KnownHeaderField: Hashable, Sendable {
     /// Recognises the field name at `start..<start+count` of `bytes`, ignoring ASCII case.
     ///
     /// The name must already be known to be a valid token (so `| 0x20` folding is exact). Dispatches on
-    /// length and first letter, then compares the rest; no strings are built.
+    /// length and first letter, then compares the rest; no strings are built. The names of the
+    /// ``CapturedHeader`` cases are spelled out here for speed; a test checks that each
+    /// `CapturedHeader.name` is recognised as that header.
     @inline(__always)
     init?(name bytes: UnsafeRawBufferPointer, start: Int, count: Int) {
         let first = bytes[start] | 0x20
@@ -41,18 +33,18 @@ enum KnownHeaderField: Hashable, Sendable {
             self = .host
         case 5:
             guard first == UInt8(ascii: "x"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "-moz") else { return nil }
-            self = .xMoz
+            self = .captured(.xMoz)
         case 7:
             if first == UInt8(ascii: "r"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "eferer") {
-                self = .referer
+                self = .captured(.referer)
             } else if first == UInt8(ascii: "p"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "urpose") {
-                self = .purpose
+                self = .captured(.purpose)
             } else {
                 return nil
             }
         case 9:
             if first == UInt8(ascii: "x"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "-purpose") {
-                self = .xPurpose
+                self = .captured(.xPurpose)
             } else if first == UInt8(ascii: "f"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "orwarded") {
                 self = .forwarded
             } else {
@@ -60,7 +52,7 @@ enum KnownHeaderField: Hashable, Sendable {
             }
         case 10:
             if first == UInt8(ascii: "u"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "ser-agent") {
-                self = .userAgent
+                self = .captured(.userAgent)
             } else if first == UInt8(ascii: "c"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "onnection") {
                 self = .connection
             } else {
@@ -70,7 +62,7 @@ enum KnownHeaderField: Hashable, Sendable {
             guard first == UInt8(ascii: "s"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "ec-purpose") else {
                 return nil
             }
-            self = .secPurpose
+            self = .captured(.secPurpose)
         case 14:
             guard first == UInt8(ascii: "c"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "ontent-length") else {
                 return nil
@@ -78,7 +70,7 @@ enum KnownHeaderField: Hashable, Sendable {
             self = .contentLength
         case 15:
             if first == UInt8(ascii: "a"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "ccept-language") {
-                self = .acceptLanguage
+                self = .captured(.acceptLanguage)
             } else if first == UInt8(ascii: "x"), HTTPByte.equalsIgnoringCase(bytes, at: rest, "-forwarded-for") {
                 self = .forwardedFor
             } else {

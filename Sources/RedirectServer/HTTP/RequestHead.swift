@@ -1,3 +1,5 @@
+import ShortLinkCore
+
 /// The parsed request head. All ranges index into the buffer given to ``RequestHeadParser/parse(_:limits:)``.
 struct RequestHead: Hashable, Sendable {
     /// The request method, as far as this server cares.
@@ -42,26 +44,9 @@ struct RequestHead: Hashable, Sendable {
     /// The `Host` header value (OWS-trimmed); `nil` when absent (only possible for HTTP/1.0).
     var host: ByteRange?
 
-    /// The `User-Agent` header value (OWS-trimmed; last occurrence if repeated).
-    var userAgent: ByteRange?
-
-    /// The `Referer` header value (OWS-trimmed; last occurrence if repeated).
-    var referer: ByteRange?
-
-    /// The `Accept-Language` header value (OWS-trimmed; last occurrence if repeated).
-    var acceptLanguage: ByteRange?
-
-    /// The `Sec-Purpose` header value (OWS-trimmed; last occurrence if repeated).
-    var secPurpose: ByteRange?
-
-    /// The `Purpose` header value (OWS-trimmed; last occurrence if repeated).
-    var purpose: ByteRange?
-
-    /// The `X-Purpose` header value (OWS-trimmed; last occurrence if repeated).
-    var xPurpose: ByteRange?
-
-    /// The `X-Moz` header value (OWS-trimmed; last occurrence if repeated).
-    var xMoz: ByteRange?
+    /// The values of the headers captured with a click (``CapturedHeader``), OWS-trimmed; the last
+    /// occurrence of a repeated one.
+    var captured = CapturedHeaders<ByteRange>()
 
     /// The `X-Forwarded-For` header value (OWS-trimmed). When repeated, the last occurrence is kept: that is
     /// where the hops our own trusted proxy appended are.

@@ -1,3 +1,5 @@
+import ShortLinkCore
+
 /// A strict, allocation-free parser for HTTP/1.0 and HTTP/1.1 request heads (RFC 9112).
 ///
 /// The parser is stateless: when it returns ``RequestHeadParseResult/incomplete``, call it again from the
@@ -119,13 +121,7 @@ enum RequestHeadParser {
 
         var headerCount = 0
         var host: ByteRange?
-        var userAgent: ByteRange?
-        var referer: ByteRange?
-        var acceptLanguage: ByteRange?
-        var secPurpose: ByteRange?
-        var purpose: ByteRange?
-        var xPurpose: ByteRange?
-        var xMoz: ByteRange?
+        var captured = CapturedHeaders<ByteRange>()
         var forwardedFor: ByteRange?
         var forwarded: ByteRange?
         var contentLength: Int?
@@ -195,13 +191,7 @@ enum RequestHeadParser {
             case .host:
                 guard host == nil, isValidHost(bytes, value) else { return .invalid(.malformed) }
                 host = value
-            case .userAgent: userAgent = value
-            case .referer: referer = value
-            case .acceptLanguage: acceptLanguage = value
-            case .secPurpose: secPurpose = value
-            case .purpose: purpose = value
-            case .xPurpose: xPurpose = value
-            case .xMoz: xMoz = value
+            case .captured(let header): captured[header] = value
             case .forwardedFor: forwardedFor = value
             case .forwarded: forwarded = value
             case .connection:
@@ -227,13 +217,7 @@ enum RequestHeadParser {
                 keepAlive: isHTTP11 ? !connectionClose : connectionKeepAlive && !connectionClose,
                 headLength: i,
                 host: host,
-                userAgent: userAgent,
-                referer: referer,
-                acceptLanguage: acceptLanguage,
-                secPurpose: secPurpose,
-                purpose: purpose,
-                xPurpose: xPurpose,
-                xMoz: xMoz,
+                captured: captured,
                 forwardedFor: forwardedFor,
                 forwarded: forwarded,
                 authority: target.authority

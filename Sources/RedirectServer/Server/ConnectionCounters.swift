@@ -13,10 +13,35 @@ final class ConnectionCounters: Sendable {
     }
 
     let open = Atomic<Int>(0)
+    /// Yields whenever `open` drops to zero (the newest one kept), so a drain waits on an
+    /// event rather than polling.
+    private let reachedZero: AsyncStream<Void>
+    private let reachedZeroContinuation: AsyncStream<Void>.Continuation
     let accepted = Atomic<Int>(0)
     let refusedGlobalCap = Atomic<Int>(0)
     let refusedPerClientCap = Atomic<Int>(0)
     let refusedNoDescriptors = Atomic<Int>(0)
+
+    init() {
+        (reachedZero, reachedZeroContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Counts a connection as closed (or refused after it was counted).
+    func release() {
+        let (_, now) = open.subtract(1, ordering: .acquiringAndReleasing)
+        if now == 0 { reachedZeroContinuation.yield() }
+    }
+
+    /// Returns once no connection is open, or when the task is cancelled.
+    ///
+    /// Only one task may wait at a time (the edge's drain).
+    func waitUntilNoneOpen() async {
+        var zeros = reachedZero.makeAsyncIterator()
+        // A yield from before this call may be buffered: the count is checked after each.
+        while open.load(ordering: .acquiring) > 0 {
+            guard await zeros.next() != nil, !Task.isCancelled else { return }
+        }
+    }
 
     var values: Values {
         Values(

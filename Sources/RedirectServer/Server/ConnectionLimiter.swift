@@ -49,7 +49,7 @@ final class ConnectionLimiter: ChannelInboundHandler {
         let child = unwrapInboundIn(data)
         let (_, now) = counters.open.add(1, ordering: .relaxed)
         guard now <= limit else {
-            counters.open.subtract(1, ordering: .relaxed)
+            counters.release()
             counters.refusedGlobalCap.add(1, ordering: .relaxed)
             child.close(promise: nil)
             return
@@ -61,7 +61,7 @@ final class ConnectionLimiter: ChannelInboundHandler {
             let client = Self.clientKey(peer)
             let held = perClient[client, default: 0]
             guard held < perClientLimit else {
-                counters.open.subtract(1, ordering: .relaxed)
+                counters.release()
                 counters.refusedPerClientCap.add(1, ordering: .relaxed)
                 child.close(promise: nil)
                 return
@@ -74,7 +74,7 @@ final class ConnectionLimiter: ChannelInboundHandler {
         let loop = context.eventLoop
         let limiter = NIOLoopBound(self, eventLoop: loop)
         child.closeFuture.whenComplete { [key] _ in
-            counters.open.subtract(1, ordering: .relaxed)
+            counters.release()
             if let key {
                 loop.execute { limiter.value.release(key) }
             }

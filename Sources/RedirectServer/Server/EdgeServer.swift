@@ -1,6 +1,6 @@
 public import Logging
-import NIOCore
-import NIOPosix
+public import NIOCore
+public import NIOPosix
 public import ServiceLifecycle
 public import ShortLinkCore
 import Synchronization
@@ -8,8 +8,12 @@ import Synchronization
 /// The public edge as a `Service`: fills the link cache, listens, answers redirects until
 /// graceful shutdown, then stops accepting, lets open connections finish, and hands every
 /// captured click to the sink before returning.
+///
+/// The event loops are the caller's (one per core in `serve`, made and shut down by the
+/// app's service assembly): the edge never creates or stops a group.
 public final class EdgeServer: Service {
     private let configuration: EdgeConfiguration
+    private let group: any EventLoopGroup
     private let links: any LinkSource
     private let clicks: any ClickSink
     private let logger: Logger
@@ -20,11 +24,18 @@ public final class EdgeServer: Service {
 
     /// - Parameters:
     ///   - configuration: listener, limits and cache settings.
+    ///   - eventLoopGroup: the loops that accept and serve connections, one ``LoopContext`` each;
+    ///     owned by the caller, who shuts it down after ``run()`` returns. Default NIO's
+    ///     shared `MultiThreadedEventLoopGroup.singleton` (one loop per core, never shut down).
     ///   - links: where links come from and how changes are announced.
     ///   - clicks: where captured clicks go.
     ///   - logger: the edge's logger (never given request contents).
-    public init(configuration: EdgeConfiguration, links: any LinkSource, clicks: any ClickSink, logger: Logger) {
+    public init(
+        configuration: EdgeConfiguration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        links: any LinkSource, clicks: any ClickSink, logger: Logger
+    ) {
         self.configuration = configuration
+        self.group = eventLoopGroup
         self.links = links
         self.clicks = clicks
         self.logger = logger
@@ -48,19 +59,16 @@ public final class EdgeServer: Service {
     }
 
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops ?? NIOCore.System.coreCount)
         do {
             try await serve(on: group)
         } catch {
-            // Scrapes must not submit to loops that are gone.
+            // Scrapes must not submit to loops the caller may shut down next.
             await metrics.detach()
-            try? await group.shutdownGracefully()
             throw error
         }
-        try await group.shutdownGracefully()
     }
 
-    private func serve(on group: MultiThreadedEventLoopGroup) async throws {
+    private func serve(on group: any EventLoopGroup) async throws {
         let configuration = self.configuration
         let sink = clicks
         var contexts: [NIOLoopBound<LoopContext>] = []
@@ -125,10 +133,18 @@ public final class EdgeServer: Service {
             for context in contexts {
                 context.eventLoop.execute { context.value.beginDraining() }
             }
-            let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
-            // Cancellation (not a graceful shutdown) skips the wait: loops close what is left.
-            while counters.open.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline, !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(10))
+            // Woken by the last connection closing, or by the deadline; cancellation (not a
+            // graceful shutdown) skips the wait: loops close what is left.
+            let drainTimeout = Duration.milliseconds(Int64(configuration.drainTimeoutSeconds * 1000))
+            await withTaskGroup(of: Void.self) { wait in
+                wait.addTask { await counters.waitUntilNoneOpen() }
+                wait.addTask { try? await Task.sleep(for: drainTimeout) }
+                await wait.next()
+                wait.cancelAll()
+            }
+            // The loops are the caller's and outlive this run: close what is still open.
+            for context in contexts {
+                try? await context.eventLoop.submit { context.value.closeAll() }.get()
             }
             for timer in flushTimers { timer.cancel() }
             // Whatever the loops captured goes to the sink before we return.
@@ -146,7 +162,7 @@ public final class EdgeServer: Service {
     static let acceptBackoff = TimeAmount.milliseconds(100)
 
     private func bootstrap(
-        group: MultiThreadedEventLoopGroup, contexts: [NIOLoopBound<LoopContext>]
+        group: any EventLoopGroup, contexts: [NIOLoopBound<LoopContext>]
     ) async throws -> ServerBootstrap {
         let configuration = self.configuration
         let counters = metrics.connections
@@ -188,7 +204,7 @@ public final class EdgeServer: Service {
                 trustedProxies: configuration.trustedProxies, counters: counters, logger: logger))
     }
 
-    private func metricsBootstrap(group: MultiThreadedEventLoopGroup) -> ServerBootstrap {
+    private func metricsBootstrap(group: any EventLoopGroup) -> ServerBootstrap {
         let metrics = self.metrics
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)

@@ -2,8 +2,9 @@ import NIOCore
 import ShortLinkCore
 
 /// The whole edge protocol on one connection: parse request heads straight from the
-/// received bytes, answer each from the loop's link cache with a pre-encoded buffer,
-/// record the click, and flush once per read.
+/// received bytes, answer each from the loop's link cache with pre-encoded bytes (copied
+/// into the loop's output buffer, so no buffer shared between loops is retained), record
+/// the click, write once per read and flush once per read cycle.
 ///
 /// Pipelined requests are answered in order; a partial head waits in `stash` for more
 /// bytes; a bad one gets 400/414/431 and the connection closes. While the socket cannot
@@ -121,6 +122,11 @@ final class RedirectHandler: ChannelDuplexHandler {
         if stash == nil { closeAfterPendingWrites(context: context) }
     }
 
+    /// Closes the connection at once, whatever it was doing (end of a drain).
+    func closeNow() {
+        context?.close(promise: nil)
+    }
+
     // MARK: - Requests
 
     private func process(context: ChannelHandlerContext, buffer: inout ByteBuffer) {
@@ -129,6 +135,8 @@ final class RedirectHandler: ChannelDuplexHandler {
         let answeredBefore = cycleRequests
         var consumed = 0
         var failure: RequestHeadError?
+        // Unique again once the previous read's write has reached the socket: no allocation.
+        loop.output.clear()
         buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
             while offset < bytes.count, !closing {
@@ -155,10 +163,12 @@ final class RedirectHandler: ChannelDuplexHandler {
         if let failure {
             loop.metrics.count(EdgeCounter(failure))
             closing = true
-            context.write(wrapOutboundOut(loop.responses.response(for: failure)), promise: nil)
+            loop.output.writeImmutableBuffer(loop.responses.response(for: failure))
+            writeOutput(context)
             closeAfterPendingWrites(context: context)
             return
         }
+        writeOutput(context)
         if closing {
             closeAfterPendingWrites(context: context)
             // A closing channel may see no channelReadComplete: record its requests now.
@@ -185,12 +195,12 @@ final class RedirectHandler: ChannelDuplexHandler {
         let isHead = head.method == .head
         guard head.method != .other else {
             loop.metrics.count(.methodNotAllowed)
-            return write(context, loop.responses.methodNotAllowed.bytes(mode: mode, isHead: false))
+            return emit(loop.responses.methodNotAllowed.bytes(mode: mode, isHead: false))
         }
         var code = bytes[head.path]
         guard code.count >= 2, code[0] == UInt8(ascii: "/") else {
             loop.metrics.count(.notFound)
-            return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
+            return emit(loop.responses.notFound.bytes(mode: mode, isHead: isHead))
         }
         code = UnsafeRawBufferPointer(rebasing: code[1...])
         if code.count > 1, code[code.count - 1] == UInt8(ascii: "/") {
@@ -199,37 +209,30 @@ final class RedirectHandler: ChannelDuplexHandler {
         guard code.count <= ShortCode.maximumLength, code.allSatisfy(ShortCode.isCodeByte) else {
             if Self.equals(code, "robots.txt") {
                 loop.metrics.count(.ok)
-                return write(context, loop.responses.robots.bytes(mode: mode, isHead: isHead))
+                return emit(loop.responses.robots.bytes(mode: mode, isHead: isHead))
             }
             loop.metrics.count(.notFound)
-            return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
+            return emit(loop.responses.notFound.bytes(mode: mode, isHead: isHead))
         }
         if code.count == 7, Self.equals(code, "healthz") {
             loop.metrics.count(.ok)
-            return write(context, loop.responses.health.bytes(mode: mode, isHead: isHead))
+            return emit(loop.responses.health.bytes(mode: mode, isHead: isHead))
         }
         guard let entry = loop.lookup(code) else {
             loop.metrics.count(.cacheMiss)
-            return write(context, loop.responses.notFound.bytes(mode: mode, isHead: isHead))
+            return emit(loop.responses.notFound.bytes(mode: mode, isHead: isHead))
         }
         guard entry.expiresAt > now.microsecondsSinceEpoch else {
             loop.metrics.count(.expired)
-            return write(context, loop.responses.gone.bytes(mode: mode, isHead: isHead))
+            return emit(loop.responses.gone.bytes(mode: mode, isHead: isHead))
         }
         loop.metrics.count(Self.counter(forCached: entry.response))
         if mode == .keepAlive, !entry.forwardQuery || (head.query?.count ?? 0) == 0 {
-            write(context, entry.response)
+            loop.output.writeBytes(entry.response)
         } else {
-            write(context, Self.composeResponse(entry, query: head.query.map { bytes[$0] }, mode: mode, context: context))
+            Self.appendResponse(entry, query: head.query.map { bytes[$0] }, mode: mode, to: &loop.output)
         }
-        var fields = ClickRecord.Fields()
-        fields.userAgent = head.userAgent.map { bytes[$0] }
-        fields.referer = head.referer.map { bytes[$0] }
-        fields.acceptLanguage = head.acceptLanguage.map { bytes[$0] }
-        fields.secPurpose = head.secPurpose.map { bytes[$0] }
-        fields.purpose = head.purpose.map { bytes[$0] }
-        fields.xPurpose = head.xPurpose.map { bytes[$0] }
-        fields.xMoz = head.xMoz.map { bytes[$0] }
+        let fields: ClickRecord.Fields = head.captured.map { bytes[$0] }
         let client =
             loop.trustedProxies.isEmpty
             ? peer
@@ -240,43 +243,48 @@ final class RedirectHandler: ChannelDuplexHandler {
             linkID: entry.linkID, now: now, clientIP: client, method: isHead ? .head : .get, fields: fields)
     }
 
+    /// Adds a fixed response to this read's output.
     @inline(__always)
-    private func write(_ context: ChannelHandlerContext, _ response: ByteBuffer) {
-        wrote = true
-        context.write(wrapOutboundOut(response), promise: nil)
+    private func emit(_ response: ByteBuffer) {
+        loop.output.writeImmutableBuffer(response)
     }
 
-    /// A response that differs from the cached bytes: a forwarded query string and/or a
-    /// `Connection` header.
-    static func composeResponse(
-        _ entry: LinkEntry, query: UnsafeRawBufferPointer?, mode: HTTPConnectionMode, context: ChannelHandlerContext
-    ) -> ByteBuffer {
-        var source = entry.response
-        let connection = mode.headerLine
-        var out = context.channel.allocator.buffer(
-            capacity: source.readableBytes + (query?.count ?? 0) + 1 + connection.utf8.count)
-        var prefix = source.readSlice(length: entry.insertAt)!
-        out.writeBuffer(&prefix)
+    /// Hands this read's responses to the channel as one buffer (flushed at read complete).
+    @inline(__always)
+    private func writeOutput(_ context: ChannelHandlerContext) {
+        guard loop.output.readableBytes > 0 else { return }
+        wrote = true
+        context.write(wrapOutboundOut(loop.output), promise: nil)
+    }
+
+    /// Appends a response that differs from the cached bytes: a forwarded query string and/or
+    /// a `Connection` header.
+    static func appendResponse(
+        _ entry: LinkEntry, query: UnsafeRawBufferPointer?, mode: HTTPConnectionMode, to out: inout ByteBuffer
+    ) {
+        let response = entry.response
+        out.writeBytes(UnsafeRawBufferPointer(rebasing: response[..<entry.insertAt]))
         if entry.forwardQuery, let query, query.count > 0 {
             out.writeInteger(entry.targetHasQuery ? UInt8(ascii: "&") : UInt8(ascii: "?"))
             out.writeBytes(query)
         }
+        let rest = UnsafeRawBufferPointer(rebasing: response[entry.insertAt...])
+        let connection = mode.headerLine
         if connection.isEmpty {
-            out.writeBuffer(&source)
+            out.writeBytes(rest)
         } else {
             // Everything but the final CRLF, the Connection line, then the blank line.
-            var headers = source.readSlice(length: source.readableBytes - 2)!
-            out.writeBuffer(&headers)
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: rest[..<(rest.count - 2)]))
             out.writeString(connection)
             out.writeString("\r\n")
         }
-        return out
     }
 
     /// The counter for a cached response, from its status code (bytes 9…11 of `HTTP/1.1 302 …`).
     @inline(__always)
-    static func counter(forCached response: ByteBuffer) -> EdgeCounter {
-        switch response.getInteger(at: response.readerIndex &+ 8, as: UInt32.self) {
+    static func counter(forCached response: UnsafeRawBufferPointer) -> EdgeCounter {
+        guard response.count >= 12 else { return .redirect302 }
+        return switch UInt32(bigEndian: response.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) {
         case 0x2033_3031: .redirect301  // " 301"
         case 0x2033_3037: .redirect307
         case 0x2033_3038: .redirect308
@@ -300,6 +308,7 @@ final class RedirectHandler: ChannelDuplexHandler {
 
     // MARK: - Connection lifetime
 
+    /// Flushes what was written (this read's output included), then closes.
     private func closeAfterPendingWrites(context: ChannelHandlerContext) {
         closing = true
         wrote = false
