@@ -12,13 +12,13 @@ import Testing
 
 /// Connection lifetime over loopback: idle timeout, the connection cap, graceful
 /// shutdown (in process, and the real binary on SIGTERM).
-@Suite struct EdgeLifecycleTests {
+@Suite(.teardown) struct EdgeLifecycleTests {
     @Test func idleConnection_isClosedAfterTheTimeout() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let edge = try await RunningEdge(
             url: db.url, pool: db.pool, configuration: EdgeConfiguration(eventLoops: 1, idleTimeoutSeconds: 0.4))
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         let socket = try LoopbackSocket(port: edge.port)
         try socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try socket.receive().hasPrefix("HTTP/1.1 200 OK"))
@@ -32,10 +32,10 @@ import Testing
 
     @Test func connectionsBeyondTheCap_areClosedAtOnce() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let edge = try await RunningEdge(
             url: db.url, pool: db.pool, configuration: EdgeConfiguration(eventLoops: 1, maxConnections: 2))
-        defer { Task { await edge.stop() } }
+        onTeardown { await edge.stop() }
         let first = try LoopbackSocket(port: edge.port)
         let second = try LoopbackSocket(port: edge.port)
         for socket in [first, second] {
@@ -60,7 +60,7 @@ import Testing
 
     @Test func gracefulShutdown_answersWhatWasSent_flushesClicks_andStopsListening() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let (user, client) = try await makeOwner(db.pool)
         try await db.pool.execute(
             "INSERT INTO links (short_code, original_url, user_id, client_id) VALUES ('bye', 'https://example.com/bye', $1::uuid, $2::uuid)",
@@ -99,7 +99,7 @@ import Testing
 
     @Test func servedBinary_onSIGTERM_exitsZero() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         let served = try await ServedBinary.start(databaseURL: db.url, spool: temporarySpool())
         let port = served.port
         #expect(try await offload { try LoopbackHTTP.request(port: port, path: "/healthz") }.status == 200)
