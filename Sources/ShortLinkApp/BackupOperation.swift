@@ -1,6 +1,7 @@
 import Foundation
 public import LibPQ
 import NIOPosix
+import Storage
 
 /// `shortlinks backup -o FILE` and `shortlinks restore FILE`: the whole database (links, tags,
 /// clicks, rollups, users, tokens, migration history) as one `pg_dump` custom-format archive,
@@ -21,7 +22,7 @@ public struct BackupOperation: Sendable {
     let pool: PGPool
 
     /// Tables whose rows make a database "not empty" for a restore.
-    static let dataTables = ["users", "clients", "links", "tags"]
+    static let dataTables: [DatabaseInventory.Table] = [.users, .clients, .links, .tags]
 
     /// - Parameters:
     ///   - url: the database's connection URL (it may hold a password).
@@ -145,29 +146,24 @@ public struct BackupOperation: Sendable {
     }
 
     private func serverMajor() async throws -> Int? {
-        let number = try await pool.query("SELECT current_setting('server_version_num')::integer")[0].decode(0, as: Int.self)
-        return number / 10_000
+        try await DatabaseInventory(pool: pool).serverMajorVersion()
     }
 
     /// `N users`, `N links`… for the data tables that have rows.
     private func existingData() async throws -> [String] {
+        let inventory = DatabaseInventory(pool: pool)
         var found: [String] = []
         for table in Self.dataTables {
-            // Table names are the constants above, never input.
-            let present = try await pool.query("SELECT to_regclass($1) IS NOT NULL", [table])[0].decode(0, as: Bool.self)
-            guard present else { continue }
-            let count = try await pool.query("SELECT count(*) FROM \(table)")[0].decode(0, as: Int.self)
-            if count > 0 { found.append("\(count) \(table)") }
+            if let count = try await inventory.rowCount(table), count > 0 { found.append("\(count) \(table.rawValue)") }
         }
         return found
     }
 
     private func counts() async throws -> String {
+        let inventory = DatabaseInventory(pool: pool)
         var parts: [String] = []
-        for table in ["links", "tags", "clicks"] {
-            let present = try await pool.query("SELECT to_regclass($1) IS NOT NULL", [table])[0].decode(0, as: Bool.self)
-            let count = present ? try await pool.query("SELECT count(*) FROM \(table)")[0].decode(0, as: Int.self) : 0
-            parts.append("\(count) \(table)")
+        for table: DatabaseInventory.Table in [.links, .tags, .clicks] {
+            parts.append("\(try await inventory.rowCount(table) ?? 0) \(table.rawValue)")
         }
         return parts.joined(separator: ", ")
     }
