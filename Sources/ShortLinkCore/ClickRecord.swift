@@ -31,7 +31,8 @@ public enum ClickRecord {
     /// (``CapturedHeader`` order; `nil` when absent).
     public typealias Fields = CapturedHeaders<UnsafeRawBufferPointer>
 
-    /// Appends one record.
+    /// Appends one record to an ordinary buffer (when no journal memory is ready), with the
+    /// same encoder as ``write(to:id:linkID:timestamp:clientIP:method:fields:)``.
     /// - Parameters:
     ///   - buffer: the capture buffer; grows only when its reserved capacity is exhausted.
     ///   - id: the event id (UUIDv7).
@@ -46,21 +47,13 @@ public enum ClickRecord {
         clientIP: IPAddress?, method: ClickEvent.Method, fields: Fields
     ) {
         let start = buffer.count
-        appendInteger(UInt32(0), to: &buffer)  // patched below
-        buffer.append(version)
-        buffer.append(method.rawValue)
-        buffer.append(clientIP == nil ? 0 : 1)
-        buffer.append(0)
-        appendInteger(id.high.bigEndian, to: &buffer)
-        appendInteger(id.low.bigEndian, to: &buffer)
-        appendInteger(linkID.high.bigEndian, to: &buffer)
-        appendInteger(linkID.low.bigEndian, to: &buffer)
-        appendInteger(timestamp.microsecondsSinceEpoch, to: &buffer)
-        appendInteger((clientIP?.high ?? 0).bigEndian, to: &buffer)
-        appendInteger((clientIP?.low ?? 0).bigEndian, to: &buffer)
-        fields.forEach { appendField($0, to: &buffer) }
-        let length = UInt32(buffer.count - start)
-        for offset in 0..<4 { buffer[start + offset] = UInt8(truncatingIfNeeded: length >> (8 * offset)) }
+        let length = encodedLength(fields)
+        buffer.append(contentsOf: repeatElement(0, count: length))
+        buffer.withUnsafeMutableBytes { raw in
+            _ = write(
+                to: raw.baseAddress! + start, id: id, linkID: linkID, timestamp: timestamp, clientIP: clientIP,
+                method: method, fields: fields)
+        }
     }
 
     /// The bytes one record with these fields takes.
@@ -128,22 +121,6 @@ public enum ClickRecord {
     @usableFromInline @inline(never)
     static func commitFence() {
         atomicMemoryFence(ordering: .releasing)
-    }
-
-    @inlinable
-    static func appendInteger<T: FixedWidthInteger>(_ value: T, to buffer: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
-    }
-
-    @inlinable
-    static func appendField(_ field: UnsafeRawBufferPointer?, to buffer: inout [UInt8]) {
-        guard let field else {
-            appendInteger(absentFieldMarker, to: &buffer)
-            return
-        }
-        let count = min(field.count, maximumFieldLength)
-        appendInteger(UInt16(count), to: &buffer)
-        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: field[0..<count]))
     }
 
     /// Decodes every complete record in `bytes`.

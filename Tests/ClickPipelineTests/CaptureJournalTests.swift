@@ -98,7 +98,7 @@ import Testing
         journal.close()
     }
 
-    @Test func leftovers_areListedAtOpen_andSpillsReadBack() throws {
+    @Test func leftovers_areListedAtOpen_andSavedFilesReadBack() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var records: [UInt8] = []
@@ -107,7 +107,7 @@ import Testing
             timestamp: Timestamp(microsecondsSinceEpoch: 5), clientIP: nil, method: .head, fields: .init())
         do {
             let first = try CaptureJournal(configuration: configuration(directory), initialSegments: 1)
-            try first.spill(records)
+            try first.saveForNextStart(records)
             first.close()
         }
         let second = try CaptureJournal(configuration: configuration(directory), initialSegments: 1)

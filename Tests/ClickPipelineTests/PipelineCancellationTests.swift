@@ -5,7 +5,6 @@ import Foundation
 import GeoIPLookup
 import Logging
 import ShortLinkCore
-import Synchronization
 import Testing
 
 /// A pipeline whose task is cancelled (the service group going down without a graceful
@@ -14,19 +13,16 @@ import Testing
 @Suite struct PipelineCancellationTests {
     /// A database that is always down.
     final class DownStore: ClickStore {
-        let attempts = Mutex(0)
+        /// One element per attempt.
+        let attempts: AsyncStream<Void>
+        private let continuation: AsyncStream<Void>.Continuation
+        init() { (attempts, continuation) = AsyncStream<Void>.makeStream() }
         func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
-            attempts.withLock { $0 += 1 }
+            continuation.yield()
             throw ClickStoreError(kind: .unavailable, message: "down")
         }
         func visitorSalt(day: Int64) async throws -> [UInt8] { [UInt8](repeating: 1, count: 16) }
         func maintain(retentionMonths: Int?) async throws {}
-    }
-
-    final class Finished: Sendable {
-        private let flag = Mutex(false)
-        var value: Bool { flag.withLock { $0 } }
-        func set() { flag.withLock { $0 = true } }
     }
 
     @Test func aCancelledPipeline_stopsWithTheDatabaseDown_andLeavesItsClicksForTheNextStart() async throws {
@@ -47,16 +43,29 @@ import Testing
         }
         pipeline.submit(ClickBatch(bytes: records, count: 5))
 
-        let finished = Finished()
+        let (ended, end) = AsyncStream<Void>.makeStream()
         let run = Task {
             try? await pipeline.run()
-            finished.set()
+            end.yield()
         }
-        while store.attempts.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        var attempts = store.attempts.makeAsyncIterator()
+        for _ in 0..<3 { _ = await attempts.next() }
         run.cancel()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !finished.value, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        try #require(finished.value, "the cancelled pipeline kept retrying")
+        // Whichever comes first: the pipeline's end, or a generous deadline.
+        let finished = await withTaskGroup(of: Bool.self) { race in
+            race.addTask {
+                var iterator = ended.makeAsyncIterator()
+                return await iterator.next() != nil
+            }
+            race.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return false
+            }
+            let first = await race.next()!
+            race.cancelAll()
+            return first
+        }
+        try #require(finished, "the cancelled pipeline kept retrying")
         #expect(pipeline.statistics.leftForNextStart == 5)
         #expect(pipeline.statistics.written == 0)
     }

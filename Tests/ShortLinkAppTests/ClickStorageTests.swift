@@ -165,7 +165,7 @@ import Testing
         let copy = spool + "/copy"
         try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
         let crashed = try CaptureJournal(configuration: .init(directory: spool), initialSegments: 0)
-        try crashed.spill(records)
+        try crashed.saveForNextStart(records)
         crashed.close()
         let left = try #require(journalFiles(in: spool).first)
         try FileManager.default.copyItem(atPath: spool + "/" + left, toPath: copy + "/" + left)

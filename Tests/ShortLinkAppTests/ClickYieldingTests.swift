@@ -21,10 +21,11 @@ import Testing
             url: db.url, pool: db.pool,
             yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 8, pressureFile: pressure.path),
             maxClicksPerWrite: 10, catchUpClicksPerWrite: 1_000)
-        try await Task.sleep(for: .milliseconds(300))  // the writer's first pressure window
+        // No pause for the sampler's first window: the writer itself waits for it before
+        // its first decision (ClickPipelineStateMachineTests checks that on a fake clock).
         try await send(60, to: service.port, path: "/held")
 
-        try await Task.sleep(for: .milliseconds(1_500))
+        try await heldBack(service, clicks: 60, for: .milliseconds(1_500))
         #expect(try await clickCounts(db.pool, code: "held").rows == 0, "written while the CPUs were contended")
         // The rows are visible at the commit; the writer counts its batch just after it.
         try await waitUntil(timeout: .seconds(30)) {
@@ -54,15 +55,26 @@ import Testing
         let service = try await RunningService(
             url: db.url, pool: db.pool,
             yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 600, pressureFile: pressure.path))
-        try await Task.sleep(for: .milliseconds(300))  // the writer's first pressure window
         try await send(25, to: service.port, path: "/resumed")
 
-        try await Task.sleep(for: .milliseconds(1_500))
+        try await heldBack(service, clicks: 25, for: .milliseconds(1_500))
         #expect(try await clickCounts(db.pool, code: "resumed").rows == 0, "written while the CPUs were contended")
         pressure.stop()
         try await waitUntil(timeout: .seconds(30)) { try await clickCounts(db.pool, code: "resumed").rows == 25 }
         try await service.shutdown()
         #expect(service.clicks.statistics.written == 25)
+    }
+
+    /// Waits until the pipeline holds all `clicks` and the oldest has waited `duration` by
+    /// the pipeline's own write lag (or until it wrote any: then the caller's checks fail).
+    /// A wait on the pipeline's state with a deadline, not a sleep that hopes the writer has
+    /// had its chance: a loaded machine that delays the writer only makes the wait longer.
+    private func heldBack(_ service: RunningService, clicks: Int, for duration: Duration) async throws {
+        try await waitUntil(timeout: .seconds(30)) {
+            let statistics = service.clicks.statistics
+            return statistics.written > 0 || (statistics.received == clicks && service.clicks.writeLag >= duration)
+        }
+        #expect(service.clicks.statistics.written == 0, "written while the CPUs were contended")
     }
 
     /// Sends the redirects pipelined on one connection, so that they are captured within

@@ -126,15 +126,17 @@ public final class CaptureJournal: CaptureStorage {
         state.withLock { $0.live[segment] }?.bytes(range)
     }
 
-    /// Stores records that exist only in memory as a journal file, so the next start
-    /// replays them (shutdown while the database is unreachable).
+    /// Saves records that exist only in memory (captured while no segment was ready, or
+    /// with the journal full) as a journal file, so the next start replays them: a shutdown
+    /// that ran out of time. (Not *spilling*: that is the queue letting go of the in-memory
+    /// copy of a batch the journal also holds.)
     /// - Parameter records: encoded records.
-    public func spill(_ records: [UInt8]) throws(JournalError) {
+    public func saveForNextStart(_ records: [UInt8]) throws(JournalError) {
         let number = state.withLock { state -> UInt64 in
             defer { state.nextNumber += 1 }
             return state.nextNumber
         }
-        try JournalFile.write(records: records, to: path(number: number, kind: "spill"))
+        try JournalFile.write(records: records, to: path(number: number, kind: "saved"))
     }
 
     /// Deletes a leftover file after its clicks were stored.

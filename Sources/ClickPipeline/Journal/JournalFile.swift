@@ -36,14 +36,10 @@ enum JournalFile {
             }
     }
 
-    /// Writes a finished segment holding `records` (used at shutdown for clicks that only
-    /// existed in memory), through a temporary name so a crash never leaves half a file.
+    /// Writes a finished segment holding `records` (``CaptureJournal/saveForNextStart(_:)``), through a temporary name so a crash never leaves half a file.
     static func write(records: [UInt8], to path: String) throws(JournalError) {
         var contents = [UInt8](repeating: 0, count: JournalSegment.headerSize)
-        withUnsafeBytes(of: JournalSegment.magic.littleEndian) { contents.replaceSubrange(0..<8, with: $0) }
-        withUnsafeBytes(of: Timestamp.now().microsecondsSinceEpoch.littleEndian) {
-            contents.replaceSubrange(16..<24, with: $0)
-        }
+        contents.withUnsafeMutableBytes { JournalSegment.writeHeader(to: $0.baseAddress!) }
         contents += records
         contents += [0, 0, 0, 0]
         let temporary = path + ".tmp"

@@ -63,10 +63,17 @@ final class JournalSegment: @unchecked Sendable {
             unlink(path)
             throw JournalError(code: .segmentCreateFailed, path: path, reason: reason)
         }
-        mapped.storeBytes(of: magic.littleEndian, toByteOffset: 0, as: UInt64.self)
-        mapped.storeBytes(of: UInt64(0), toByteOffset: 8, as: UInt64.self)
-        mapped.storeBytes(of: Timestamp.now().microsecondsSinceEpoch.littleEndian, toByteOffset: 16, as: Int64.self)
+        writeHeader(to: mapped)
         return JournalSegment(number: number, path: path, size: size, base: mapped)
+    }
+
+    /// Writes a fresh header (magic, nothing acknowledged, created now): the one encoder of
+    /// the header, for mapped segments and for saved files alike.
+    /// - Parameter base: the first of ``headerSize`` writable bytes.
+    static func writeHeader(to base: UnsafeMutableRawPointer) {
+        base.storeBytes(of: magic.littleEndian, toByteOffset: 0, as: UInt64.self)
+        base.storeBytes(of: UInt64(0), toByteOffset: 8, as: UInt64.self)
+        base.storeBytes(of: Timestamp.now().microsecondsSinceEpoch.littleEndian, toByteOffset: 16, as: Int64.self)
     }
 
     /// Unmaps the file and deletes it.
