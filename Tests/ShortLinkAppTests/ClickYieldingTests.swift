@@ -10,10 +10,10 @@ import Testing
 /// clicks.maxDeferSeconds, and writes a backlog in catch-up-sized transactions. CPU
 /// pressure comes from a file in the kernel's PSI format that a thread keeps growing, so
 /// the test does not depend on how busy the machine really is.
-@Suite struct ClickYieldingTests {
+@Suite(.teardown) struct ClickYieldingTests {
     @Test func contendedCPUs_holdWritesBack_forAtMostMaxDefer_thenTheBacklogGoesInOneTransaction() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "held")
         let pressure = ContendedCPUs()
         defer { pressure.stop() }
@@ -49,7 +49,7 @@ import Testing
 
     @Test func whenTheContentionEnds_theWriterResumesWithoutWaitingForMaxDefer() async throws {
         let db = try await TestPostgres.database()
-        defer { Task { await db.drop() } }
+        onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "resumed")
         let pressure = ContendedCPUs()
         let service = try await RunningService(
