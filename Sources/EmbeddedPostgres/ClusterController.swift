@@ -61,7 +61,8 @@ struct ClusterController: Sendable {
         }
         let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard let program = arguments.first.map(FileSystem.lastComponent(of:)),
-              program == "postgres" || program == "postmaster" else { return false }
+            program == "postgres" || program == "postmaster"
+        else { return false }
         guard let flag = arguments.firstIndex(of: "-D"), flag + 1 < arguments.count else {
             return true
         }
@@ -102,13 +103,15 @@ struct ClusterController: Sendable {
     }
 
     private func runInitdb(locale: String) throws -> ProcessResult {
-        try commands.run("initdb", [
-            "-D", layout.clusterPath,
-            "-U", Self.superuser,
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale=\(locale)",
-        ], timeout: 300)
+        try commands.run(
+            "initdb",
+            [
+                "-D", layout.clusterPath,
+                "-U", Self.superuser,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=\(locale)",
+            ], timeout: 300)
     }
 
     /// Removes whatever a failed `initdb` left in the cluster directory, keeping the directory.
@@ -134,13 +137,15 @@ struct ClusterController: Sendable {
         let logOffset = LogTail.size(ofFileAt: layout.logFilePath)
         let attempts = 10
         for attempt in 1...attempts {
-            let result = try commands.run("pg_ctl", [
-                "start",
-                "-D", layout.clusterPath,
-                "-w",
-                "-t", String(startTimeout),
-                "-l", layout.logFilePath,
-            ], timeout: Double(startTimeout) + 30, leavesDaemon: true)
+            let result = try commands.run(
+                "pg_ctl",
+                [
+                    "start",
+                    "-D", layout.clusterPath,
+                    "-w",
+                    "-t", String(startTimeout),
+                    "-l", layout.logFilePath,
+                ], timeout: Double(startTimeout) + 30, leavesDaemon: true)
             if result.succeeded { return }
 
             let log = LogTail.lines(ofFileAt: layout.logFilePath, from: logOffset)
@@ -174,21 +179,24 @@ struct ClusterController: Sendable {
     ///   - mode: `"fast"` (roll back and disconnect) or `"immediate"` (no shutdown checkpoint).
     func stopServer(mode: String) throws {
         let logOffset = LogTail.size(ofFileAt: layout.logFilePath)
-        let result = try commands.run("pg_ctl", [
-            "stop",
-            "-D", layout.clusterPath,
-            "-m", mode,
-            "-w",
-            "-t", String(max(startTimeout, 60)),
-        ], timeout: Double(max(startTimeout, 60)) + 30)
+        let result = try commands.run(
+            "pg_ctl",
+            [
+                "stop",
+                "-D", layout.clusterPath,
+                "-m", mode,
+                "-w",
+                "-t", String(max(startTimeout, 60)),
+            ], timeout: Double(max(startTimeout, 60)) + 30)
         if result.succeeded { return }
         if case .running = try status() {
             throw EmbeddedPostgresError(
                 code: .stopFailed,
                 message: "PostgreSQL on \(layout.clusterPath) did not stop: \(result.failureSummary)."
                     + LogTail.section("pg_ctl output", result.outputTail)
-                    + LogTail.section("Server log (last lines)",
-                                      LogTail.lines(ofFileAt: layout.logFilePath, from: logOffset)))
+                    + LogTail.section(
+                        "Server log (last lines)",
+                        LogTail.lines(ofFileAt: layout.logFilePath, from: logOffset)))
         }
     }
 

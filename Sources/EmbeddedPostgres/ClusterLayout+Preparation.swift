@@ -28,7 +28,8 @@ extension ClusterLayout {
             let parentExists = FileSystem.isDirectory(parent)
             if parentExists && !commands.accountCanTraverse(parent)
                 && FileSystem.kind(of: requestedPath) != .symbolicLink
-                && (FileSystem.kind(of: clusterPath) == nil || FileSystem.isEmptyDirectory(clusterPath)) {
+                && (FileSystem.kind(of: clusterPath) == nil || FileSystem.isEmptyDirectory(clusterPath))
+            {
                 let relocated = ClusterLayout(
                     requestedPath: requestedPath,
                     clusterPath: FileSystem.resolvedPath(relocatedPath),
@@ -40,14 +41,16 @@ extension ClusterLayout {
         try FileSystem.createDirectories(FileSystem.parent(of: clusterPath), mode: 0o755)
         try FileSystem.createDirectories(clusterPath, mode: 0o700, owner: account)
         if !isInitialized && !FileSystem.isEmptyDirectory(clusterPath) {
-            throw unusable("""
+            throw unusable(
+                """
                 \(clusterPath) is not empty but holds no PostgreSQL cluster (no PG_VERSION), so \
                 initdb cannot use it. Choose another data directory, or empty this one.
                 """)
         }
         guard let account else { return self }
         if !account.canTraverse(FileSystem.parent(of: clusterPath)) {
-            throw unusable("""
+            throw unusable(
+                """
                 The postgres user cannot reach \(clusterPath): a directory above it is not \
                 traversable by that user, and the data directory cannot be moved to \
                 \(Self.relocationRoot) because it is not empty (or is reached through a symlink). \
@@ -79,7 +82,8 @@ extension ClusterLayout {
             try FileSystem.remove(requestedPath)
         case .directory:
             guard FileSystem.isEmptyDirectory(requestedPath) else {
-                throw unusable("""
+                throw unusable(
+                    """
                     \(requestedPath) is not empty, and the postgres user cannot reach it (a directory \
                     above it is not traversable by that user). Use a data directory outside /root, or \
                     make the directories above it traversable (chmod o+x).

@@ -63,14 +63,16 @@ struct ClusterLayout: Sendable, Equatable {
         switch FileSystem.kind(of: requestedPath) {
         case .symbolicLink:
             // Either our own relocation symlink or one the user made; follow it.
-            let target = FileSystem.realPath(requestedPath)
+            let target =
+                FileSystem.realPath(requestedPath)
                 ?? FileSystem.symlinkTarget(requestedPath).map(FileSystem.resolvedPath)
                 ?? requestedPath
             return layout(target)
         case .directory:
             let real = FileSystem.realPath(requestedPath) ?? requestedPath
             if let account, FileSystem.isEmptyDirectory(real),
-               !account.canTraverse(FileSystem.parent(of: real)) {
+                !account.canTraverse(FileSystem.parent(of: real))
+            {
                 return layout(FileSystem.resolvedPath(relocated), relocatedHere: true)
             }
             return layout(real)

@@ -62,7 +62,8 @@ struct ClusterSettingsFile: Sendable {
 
     /// `value` as a single-quoted `postgresql.conf` string (valid for every parameter type).
     static func quoted(_ value: String) -> String {
-        let escaped = value
+        let escaped =
+            value
             .replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "'", with: "''")
             .replacingOccurrences(of: "\n", with: " ")

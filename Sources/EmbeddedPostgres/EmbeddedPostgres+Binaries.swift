@@ -51,8 +51,9 @@ extension EmbeddedPostgres {
     static func candidateBinDirectories() -> [String] {
         var candidates: [String] = []
         if let pgConfig = findOnPath("pg_config"),
-           let result = try? ProcessRunner().run(pgConfig, ["--bindir"], timeout: 30),
-           result.succeeded {
+            let result = try? ProcessRunner().run(pgConfig, ["--bindir"], timeout: 30),
+            result.succeeded
+        {
             let directory = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             if !directory.isEmpty { candidates.append(FileSystem.absolutePath(directory)) }
         }

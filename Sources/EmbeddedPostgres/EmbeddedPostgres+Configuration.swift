@@ -125,7 +125,8 @@ extension EmbeddedPostgres {
                 throw invalid("The data directory path is empty.")
             }
             if !Self.isValidDatabaseName(databaseName) {
-                throw invalid("""
+                throw invalid(
+                    """
                     Invalid database name "\(databaseName)": use lowercase letters, digits and \
                     underscores, starting with a letter or underscore, at most 63 characters.
                     """)

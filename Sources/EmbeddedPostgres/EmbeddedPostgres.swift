@@ -176,7 +176,8 @@ public struct EmbeddedPostgres: Sendable {
         }
 
         let clusterKind = FileSystem.kind(of: layout.clusterPath)
-        let deletable = clusterKind == nil
+        let deletable =
+            clusterKind == nil
             || layout.isRelocated
             || layout.isInitialized
             || FileSystem.isEmptyDirectory(layout.clusterPath)

@@ -29,7 +29,8 @@ enum LogTail {
         // Read at most the last 64 KiB: plenty for 20 lines, bounded for huge logs.
         let start = max(offset <= fileSize ? offset : 0, fileSize > 65_536 ? fileSize - 65_536 : 0)
         guard (try? handle.seek(toOffset: start)) != nil,
-              let data = try? handle.readToEnd() else { return nil }
+            let data = try? handle.readToEnd()
+        else { return nil }
         return lines(of: String(decoding: data, as: UTF8.self), count: count)
     }
 

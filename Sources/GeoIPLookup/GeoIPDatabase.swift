@@ -2,9 +2,9 @@ import CMaxMindDB
 public import ShortLinkCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One open MaxMind DB (mmdb) file, such as GeoIP2/GeoLite2 City or DB-IP City Lite,

@@ -1,9 +1,9 @@
 import CMaxMindDB
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A path into a record (`country`, `iso_code`) in the form `MMDB_aget_value` wants: an array

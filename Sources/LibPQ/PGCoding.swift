@@ -160,9 +160,15 @@ extension PGNumeric: PGEncodable, PGDecodable {
         let sign = bytes.bigEndian(UInt16.self, at: 4)
         let scale = Int(bytes.bigEndian(Int16.self, at: 6))
         switch sign {
-        case 0xC000: self.init("NaN"); return
-        case 0xD000: self.init("Infinity"); return
-        case 0xF000: self.init("-Infinity"); return
+        case 0xC000:
+            self.init("NaN")
+            return
+        case 0xD000:
+            self.init("Infinity")
+            return
+        case 0xF000:
+            self.init("-Infinity")
+            return
         default: break
         }
         guard bytes.count == 8 + 2 * count else { throw field.error("malformed numeric") }
@@ -207,7 +213,7 @@ extension PGInet: PGEncodable, PGDecodable {
             throw field.error("not an inet column")
         }
         let length = Int(bytes[3])
-        guard (length == 4 || length == 16), bytes.count == 4 + length else { throw field.error("malformed inet") }
+        guard length == 4 || length == 16, bytes.count == 4 + length else { throw field.error("malformed inet") }
         self.init(address: Array(bytes[4..<(4 + length)]), prefixLength: bytes[1])
     }
 }
@@ -237,7 +243,7 @@ extension Array: PGEncodable where Element: PGArrayElement {
             literal += "\""
         }
         literal += "}"
-        return PGParameter(bytes: Array<UInt8>(literal.utf8), type: Element.pgArrayType)
+        return PGParameter(bytes: [UInt8](literal.utf8), type: Element.pgArrayType)
     }
 }
 

@@ -65,10 +65,15 @@ public struct PGError: Error, CustomStringConvertible, CustomDebugStringConverti
             case "40P01": .deadlockDetected
             case "57014": .queryCanceled
             default:
-                if sqlState.hasPrefix("22") { .dataException }
-                else if sqlState.hasPrefix("42") { .syntaxOrAccess }
-                else if sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") { .connectionLost }
-                else { .serverError }
+                if sqlState.hasPrefix("22") {
+                    .dataException
+                } else if sqlState.hasPrefix("42") {
+                    .syntaxOrAccess
+                } else if sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") {
+                    .connectionLost
+                } else {
+                    .serverError
+                }
             }
         }
     }

@@ -2,8 +2,9 @@ import CLibPQ
 public import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A notification sent with `NOTIFY` / `pg_notify`.

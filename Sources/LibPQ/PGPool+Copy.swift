@@ -70,7 +70,11 @@ public struct PGCopyOutStream: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> [UInt8]? {
             if bridge.markStarted() {
-                let bridge = bridge, sql = sql, chunkSize = chunkSize, pool = pool, rows = rows
+                let bridge = bridge
+                let sql = sql
+                let chunkSize = chunkSize
+                let pool = pool
+                let rows = rows
                 Task {
                     do {
                         _ = try await pool.withConnection { connection in
@@ -130,7 +134,11 @@ final class CopyOutBridge: @unchecked Sendable {
     func send(_ chunk: [UInt8]) -> Bool {
         space.wait()
         state.withLockedValue { $0.slotsTaken += 1 }
-        enum Action { case gone, handed(CheckedContinuation<[UInt8]?, any Error>), buffered }
+        enum Action {
+            case gone
+            case handed(CheckedContinuation<[UInt8]?, any Error>)
+            case buffered
+        }
         let action: Action = state.withLockedValue { state in
             if state.consumerGone { return .gone }
             if let consumer = state.consumer {
@@ -168,7 +176,12 @@ final class CopyOutBridge: @unchecked Sendable {
 
     func receive() async throws -> [UInt8]? {
         try await withCheckedThrowingContinuation { continuation in
-            enum Action { case chunk([UInt8]), end, fail(any Error), wait }
+            enum Action {
+                case chunk([UInt8])
+                case end
+                case fail(any Error)
+                case wait
+            }
             let action: Action = state.withLockedValue { state in
                 if !state.buffer.isEmpty { return .chunk(state.buffer.removeFirst()) }
                 if state.finished {

@@ -1,6 +1,6 @@
 public import Logging
-public import NIOPosix
 import NIOConcurrencyHelpers
+public import NIOPosix
 
 /// A bounded pool of ``PGConnection``s whose blocking libpq calls run on a `NIOThreadPool`,
 /// behind an async API. Never call it from code that must not suspend; it never blocks an
@@ -222,7 +222,10 @@ public final class PGPool: Sendable {
     }
 
     private func acquirePermit() async throws {
-        enum Decision { case granted, closed, wait(Int) }
+        enum Decision {
+            case granted, closed
+            case wait(Int)
+        }
         let decision: Decision = state.withLockedValue { state in
             if state.closed { return .closed }
             if state.permits > 0 {

@@ -87,7 +87,9 @@ public struct PGInet: Hashable, Sendable, CustomStringConvertible {
             groups.append(UInt16(address[index]) << 8 | UInt16(address[index + 1]))
         }
         // RFC 5952: compress the longest run (≥ 2) of zero groups, the first one on ties.
-        var bestStart = -1, bestLength = 0, runStart = -1
+        var bestStart = -1
+        var bestLength = 0
+        var runStart = -1
         for index in 0...8 {
             if index < 8, groups[index] == 0 {
                 if runStart < 0 { runStart = index }

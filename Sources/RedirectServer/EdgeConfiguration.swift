@@ -86,4 +86,3 @@ public struct EdgeConfiguration: Sendable {
             maxRequestLineBytes: maxRequestLineBytes, maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount)
     }
 }
-

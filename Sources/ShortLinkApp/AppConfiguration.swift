@@ -1,7 +1,7 @@
 public import AdminAPI
+import ClickPipeline
 import Configuration
 import Foundation
-import ClickPipeline
 public import RedirectServer
 import ShortLinkCore
 import SystemPackage
@@ -211,7 +211,9 @@ public struct AppConfiguration: Sendable {
             guard !audiences.isEmpty else {
                 throw AppError(
                     code: .invalidConfiguration,
-                    message: "auth.oidc.audiences (SHORTLINKS_AUTH_OIDC_AUDIENCES) is required with a JWKS: the OAuth client id(s) ID tokens are issued for")
+                    message:
+                        "auth.oidc.audiences (SHORTLINKS_AUTH_OIDC_AUDIENCES) is required with a JWKS: the OAuth client id(s) ID tokens are issued for"
+                )
             }
             oidc = OIDCConfiguration(
                 issuers: list(reader, "auth.oidc.issuers", default: ["https://accounts.google.com", "accounts.google.com"]),

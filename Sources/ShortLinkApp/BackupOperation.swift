@@ -66,7 +66,8 @@ public struct BackupOperation: Sendable {
         }
         guard result.status == 0 else {
             try? FileManager.default.removeItem(atPath: partial)
-            throw AppError(code: .databaseUnavailable, message: "pg_dump failed (status \(result.status)): \(Self.tail(secret.redacting(result.standardError)))")
+            throw AppError(
+                code: .databaseUnavailable, message: "pg_dump failed (status \(result.status)): \(Self.tail(secret.redacting(result.standardError)))")
         }
         try await NIOThreadPool.singleton.runIfActive {
             if FileManager.default.fileExists(atPath: file) { try FileManager.default.removeItem(atPath: file) }
@@ -89,7 +90,9 @@ public struct BackupOperation: Sendable {
         if !existing.isEmpty, !force {
             throw AppError(
                 code: .invalidInput,
-                message: "the target database is not empty (\(existing.joined(separator: ", "))); restore replaces its contents with the archive's: pass --force to do that, or restore into an empty database")
+                message:
+                    "the target database is not empty (\(existing.joined(separator: ", "))); restore replaces its contents with the archive's: pass --force to do that, or restore into an empty database"
+            )
         }
         let tools = try PostgresClientTools.locate(serverMajor: try await serverMajor())
         let secret = ConnectionSecret(splitting: url)
@@ -103,12 +106,15 @@ public struct BackupOperation: Sendable {
         guard restore.status == 0 else {
             throw AppError(
                 code: .invalidInput,
-                message: "pg_restore could not read \(file) (status \(restore.status)); the database is unchanged: \(Self.tail(secret.redacting(restore.standardError)))")
+                message:
+                    "pg_restore could not read \(file) (status \(restore.status)); the database is unchanged: \(Self.tail(secret.redacting(restore.standardError)))"
+            )
         }
         guard psql.status == 0 else {
             throw AppError(
                 code: .databaseUnavailable,
-                message: "restoring failed (psql status \(psql.status)); the database is unchanged: \(Self.tail(secret.redacting(psql.standardError)))")
+                message:
+                    "restoring failed (psql status \(psql.status)); the database is unchanged: \(Self.tail(secret.redacting(psql.standardError)))")
         }
         let counts = try await self.counts()
         return [

@@ -63,7 +63,11 @@ extension ClassifyOperation {
     private func numberedLines(_ directory: String, _ name: String) throws -> [(number: Int, text: String)] {
         let path = Self.path(directory, name)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw AppError(code: .invalidInput, message: "\(path): no such file (an evaluation folder holds \(CorpusFile.bots), \(CorpusFile.humans), \(CorpusFile.inAppHumans) and \(CorpusFile.labeled))")
+            throw AppError(
+                code: .invalidInput,
+                message:
+                    "\(path): no such file (an evaluation folder holds \(CorpusFile.bots), \(CorpusFile.humans), \(CorpusFile.inAppHumans) and \(CorpusFile.labeled))"
+            )
         }
         // Lines end in LF or CRLF ("\r\n" is one Character, so split on newlines, not on "\n").
         return String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)

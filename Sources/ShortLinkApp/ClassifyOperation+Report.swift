@@ -14,10 +14,13 @@ extension ClassifyOperation {
             row("in-app humans", e.inAppTotal, e.inAppFlagged, "flagged", e.inAppFlagRate, "<= 1%", e.inAppFlagRate <= Target.inAppFlagged),
             row("labeled: device", e.labeledTotal, e.deviceCorrect, "right", e.deviceAccuracy, ">= 90%", e.deviceAccuracy >= Target.labeledCorrect),
             row("labeled: os", e.labeledTotal, e.osCorrect, "right", e.osAccuracy, ">= 90%", e.osAccuracy >= Target.labeledCorrect),
-            row("labeled: browser", e.labeledTotal, e.browserCorrect, "right", e.browserAccuracy, ">= 90%", e.browserAccuracy >= Target.labeledCorrect),
+            row(
+                "labeled: browser", e.labeledTotal, e.browserCorrect, "right", e.browserAccuracy, ">= 90%", e.browserAccuracy >= Target.labeledCorrect
+            ),
         ]
         let lines = rows.map { cells in
-            var line = cells[0].padding(toLength: 16, withPad: " ", startingAt: 0) + pad(cells[1], 7) + pad(cells[2], 8) + " "
+            var line =
+                cells[0].padding(toLength: 16, withPad: " ", startingAt: 0) + pad(cells[1], 7) + pad(cells[2], 8) + " "
                 + cells[3].padding(toLength: 8, withPad: " ", startingAt: 0) + pad(cells[4], 8) + "   "
                 + cells[5].padding(toLength: 9, withPad: " ", startingAt: 0) + cells[6]
             while line.hasSuffix(" ") { line.removeLast() }

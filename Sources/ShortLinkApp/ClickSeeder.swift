@@ -109,8 +109,10 @@ public struct ClickSeeder: Sendable {
         for (index, id) in links.enumerated() {
             let campaign = index / 10
             organisation.links.append(
-                (id, "https://example.com/seed/\(index)", "\(Self.codePrefix)\(index)", clients[campaign / 10 % clients.count],
-                 campaigns[campaign]))
+                (
+                    id, "https://example.com/seed/\(index)", "\(Self.codePrefix)\(index)", clients[campaign / 10 % clients.count],
+                    campaigns[campaign]
+                ))
             organisation.linkTags.append((id, tags[index % Self.tagCount]))
             if index % 3 == 0 {
                 // A second tag, never the first one: an offset of 1…49 modulo 50.
@@ -140,12 +142,27 @@ public struct ClickSeeder: Sendable {
         "https://www.reddit.com/r/swift/", "https://duckduckgo.com/",
     ]
     static let humans: [(ua: String, device: String, browser: String, os: String)] = [
-        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "desktop", "Chrome", "Windows"),
-        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "mobile", "Safari", "iOS"),
-        ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "mobile", "Chrome", "Android"),
-        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15", "desktop", "Safari", "macOS"),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", "desktop", "Chrome",
+            "Windows"
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+            "mobile", "Safari", "iOS"
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "mobile",
+            "Chrome", "Android"
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15", "desktop",
+            "Safari", "macOS"
+        ),
         ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "desktop", "Firefox", "Linux"),
-        ("Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1", "tablet", "Safari", "iPadOS"),
+        (
+            "Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+            "tablet", "Safari", "iPadOS"
+        ),
     ]
     static let bots: [(ua: String, reason: String)] = [
         ("curl/8.5.0", "library:curl"), ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "crawler:googlebot"),

@@ -23,7 +23,9 @@ public struct LinkImportOperation: Sendable {
         public var failures: [String]
     }
 
-    static let columns = ["originalurl", "shortcode", "client", "clientid", "campaign", "campaignid", "tags", "redirectstatus", "forwardquery", "expiresat"]
+    static let columns = [
+        "originalurl", "shortcode", "client", "clientid", "campaign", "campaignid", "tags", "redirectstatus", "forwardquery", "expiresat",
+    ]
     static let chunkSize = 1000
 
     let pool: PGPool
@@ -53,8 +55,10 @@ public struct LinkImportOperation: Sendable {
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let unknown = names.filter { !Self.columns.contains($0) }
         guard unknown.isEmpty else {
-            throw AppError(code: .invalidInput, message: "\(path): unknown column(s) \(unknown.joined(separator: ", ")); "
-                + "known: originalUrl, shortCode, client, clientId, campaign, campaignId, tags, redirectStatus, forwardQuery, expiresAt")
+            throw AppError(
+                code: .invalidInput,
+                message: "\(path): unknown column(s) \(unknown.joined(separator: ", ")); "
+                    + "known: originalUrl, shortCode, client, clientId, campaign, campaignId, tags, redirectStatus, forwardQuery, expiresAt")
         }
         guard names.contains("originalurl"), names.contains("client") || names.contains("clientid") else {
             throw AppError(code: .invalidInput, message: "\(path): the header needs originalUrl and client (or clientId)")
@@ -94,7 +98,8 @@ public struct LinkImportOperation: Sendable {
                 case .created: summary.created += 1
                 case .failed(let error):
                     let prefix = item.path + "."
-                    let details = error.errors.isEmpty
+                    let details =
+                        error.errors.isEmpty
                         ? error.detail
                         : error.errors.map { ($0.field.hasPrefix(prefix) ? String($0.field.dropFirst(prefix.count)) : $0.field) + ": " + $0.message }
                             .joined(separator: "; ")
@@ -123,7 +128,9 @@ public struct LinkImportOperation: Sendable {
         if let id = values["clientid"] {
             clientID = id
         } else if let name = values["client"] {
-            guard let id = try await resolver.client(named: name) else { throw AppError(code: .invalidInput, message: "client: no client is named '\(name)'") }
+            guard let id = try await resolver.client(named: name) else {
+                throw AppError(code: .invalidInput, message: "client: no client is named '\(name)'")
+            }
             clientID = id.description
         } else {
             throw AppError(code: .invalidInput, message: "client: is required")

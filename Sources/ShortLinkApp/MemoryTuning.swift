@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Process-wide allocator settings for `serve`.
@@ -17,8 +17,8 @@ enum MemoryTuning {
 
     static func configure() {
         #if canImport(Glibc)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: MallOpt.self)(mmapThreshold, 256 * 1024)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+            _ = unsafeBitCast(symbol, to: MallOpt.self)(mmapThreshold, 256 * 1024)
         #endif
     }
 }

@@ -22,7 +22,8 @@ struct NameResolver {
 
     mutating func campaign(named name: String, client: EntityID) async throws -> EntityID? {
         if campaignIDs[client] == nil {
-            campaignIDs[client] = Dictionary(try await campaigns.list(clientID: client).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+            campaignIDs[client] = Dictionary(
+                try await campaigns.list(clientID: client).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
         }
         return campaignIDs[client]?[name]
     }

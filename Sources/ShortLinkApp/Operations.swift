@@ -51,8 +51,9 @@ public struct Operations: Sendable {
                 lines.append("\(label)  \(state.name)")
             }
             let pending = states.filter { $0.state == .pending }.count
-            lines.append("\(states.count - pending) applied, \(pending) pending"
-                + (problems.isEmpty ? "" : ", \(problems.count) MODIFIED or UNKNOWN"))
+            lines.append(
+                "\(states.count - pending) applied, \(pending) pending"
+                    + (problems.isEmpty ? "" : ", \(problems.count) MODIFIED or UNKNOWN"))
             return (lines, pending, problems)
         }
     }

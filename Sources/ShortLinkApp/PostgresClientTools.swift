@@ -29,14 +29,16 @@ struct PostgresClientTools: Sendable {
         }
         throw AppError(
             code: .invalidConfiguration,
-            message: "pg_dump, pg_restore and psql not found (looked at pg_config --bindir, /usr/lib/postgresql/*/bin and the PATH). Install them with: apt-get install -y --no-upgrade postgresql-client-15")
+            message:
+                "pg_dump, pg_restore and psql not found (looked at pg_config --bindir, /usr/lib/postgresql/*/bin and the PATH). Install them with: apt-get install -y --no-upgrade postgresql-client-15"
+        )
     }
 
     private static func pgConfigBindir() -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         guard let pgConfig = path.split(separator: ":").map({ "\($0)/pg_config" }).first(where: FileManager.default.isExecutableFile(atPath:)),
-              let result = try? ToolProcess.run(pgConfig, ["--bindir"], environment: ProcessInfo.processInfo.environment),
-              result.status == 0
+            let result = try? ToolProcess.run(pgConfig, ["--bindir"], environment: ProcessInfo.processInfo.environment),
+            result.status == 0
         else { return nil }
         let directory = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         return directory.isEmpty ? nil : directory

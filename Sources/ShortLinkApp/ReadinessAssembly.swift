@@ -1,6 +1,6 @@
-import Foundation
 import AdminAPI
 import ClickPipeline
+import Foundation
 import NIOPosix
 import RedirectServer
 

@@ -3,7 +3,7 @@ public import ShortLinkCore
 public import Storage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `shortlinks rollups rebuild` and `shortlinks export`, over an open pool.

@@ -1,7 +1,7 @@
 import AdminAPI
 import ClickPipeline
-public import Logging
 import LibPQ
+public import Logging
 import NIOCore
 import RedirectServer
 import ServiceLifecycle

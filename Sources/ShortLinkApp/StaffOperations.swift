@@ -72,10 +72,12 @@ public struct StaffOperations: Sendable {
         let user = try await self.user(email: email)
         let tokens = try await TokenRepository(pool: pool).list(userID: user.id)
         let now = Timestamp.now()
-        return ["tokens of \(user.email): \(tokens.count)"] + tokens.map { token in
-            let state = token.revokedAt != nil ? "revoked" : (token.isUsable(at: now) ? "active" : "expired")
-            return "\(token.id)  \(token.prefix)…  \(state)  \(token.scope.rawValue)  '\(token.name)'  created \(token.createdAt.iso8601)  expires \(token.expiresAt?.iso8601 ?? "never")  last used \(token.lastUsedAt?.iso8601 ?? "never")"
-        }
+        return ["tokens of \(user.email): \(tokens.count)"]
+            + tokens.map { token in
+                let state = token.revokedAt != nil ? "revoked" : (token.isUsable(at: now) ? "active" : "expired")
+                return
+                    "\(token.id)  \(token.prefix)…  \(state)  \(token.scope.rawValue)  '\(token.name)'  created \(token.createdAt.iso8601)  expires \(token.expiresAt?.iso8601 ?? "never")  last used \(token.lastUsedAt?.iso8601 ?? "never")"
+            }
     }
 
     /// Revokes a token.
@@ -90,7 +92,8 @@ public struct StaffOperations: Sendable {
 
     func user(email: String) async throws -> User {
         guard let user = try await UserRepository(pool: pool).find(email: email) else {
-            throw AppError(code: .invalidInput, message: "no user has e-mail \(email); create one with `shortlinks users create --email \(email) --name NAME`")
+            throw AppError(
+                code: .invalidInput, message: "no user has e-mail \(email); create one with `shortlinks users create --email \(email) --name NAME`")
         }
         return user
     }

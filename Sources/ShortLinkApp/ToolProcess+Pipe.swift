@@ -62,7 +62,8 @@ extension ToolProcess {
         let sinkStatus = sink.terminationReason == .exit ? sink.terminationStatus : 128 + sink.terminationStatus
         return (
             Result(status: sourceStatus, standardOutput: "", standardError: contents(producerErrors)),
-            Result(status: sinkStatus, standardOutput: "", standardError: contents(consumerErrors)))
+            Result(status: sinkStatus, standardOutput: "", standardError: contents(consumerErrors))
+        )
     }
 
     /// Writes every byte; `false` when the reader has gone (EPIPE; SIGPIPE is ignored for that).

@@ -37,7 +37,6 @@ public protocol ClickStore: Sendable {
     func maintain(retentionMonths: Int?) async throws
 }
 
-
 /// A failed click write, classified so the pipeline knows whether to retry.
 public struct ClickStoreError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure.

@@ -64,7 +64,8 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// The 16 network-order bytes.
     public var bytes16: [UInt8] {
         (0..<16).map { index in
-            index < 8 ? UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
+            index < 8
+                ? UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
                 : UInt8(truncatingIfNeeded: low >> (56 - 8 * (index - 8)))
         }
     }
@@ -95,7 +96,10 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
             if groups[index] == 0 {
                 var end = index
                 while end < 8, groups[end] == 0 { end += 1 }
-                if end - index > bestLength { bestStart = index; bestLength = end - index }
+                if end - index > bestLength {
+                    bestStart = index
+                    bestLength = end - index
+                }
                 index = end
             } else {
                 index += 1

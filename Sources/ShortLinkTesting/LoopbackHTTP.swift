@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A deliberately small HTTP/1.1 client over a blocking loopback socket, for tests that
@@ -98,4 +99,3 @@ public enum LoopbackHTTP {
         return Response(status: status, headers: headers, body: String(raw[split.upperBound...]))
     }
 }
-

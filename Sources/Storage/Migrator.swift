@@ -96,7 +96,9 @@ public struct Migrator: Sendable {
             if let unknown = states.first(where: { $0.state == .unknownToThisBuild }) {
                 throw MigrationError(
                     code: .unknownMigration,
-                    message: "the database has migration \(unknown.name), which this build does not know; refusing to run an older build's migrations against it")
+                    message:
+                        "the database has migration \(unknown.name), which this build does not know; refusing to run an older build's migrations against it"
+                )
             }
             var applied: [Migration] = []
             for migration in migrations where states.contains(where: { $0.version == migration.version && $0.state == .pending }) {
@@ -135,7 +137,8 @@ public struct Migrator: Sendable {
 
     private static func status(_ connection: PGConnection, migrations: [Migration]) throws -> [MigrationStatus] {
         let rows = try connection.query(
-            "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS applied_at FROM schema_migrations ORDER BY version")
+            "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS applied_at FROM schema_migrations ORDER BY version"
+        )
         var recorded: [Int: (name: String, checksum: String, appliedAt: String)] = [:]
         for row in rows {
             recorded[try row.decode("version", as: Int.self)] = (

@@ -90,7 +90,8 @@ public struct TagRepository: Sendable {
     /// Creates missing tags and attaches exactly `names` to a link (others are detached).
     /// Runs inside the caller's transaction.
     static func replaceTags(of linkID: EntityID, with names: [String], on connection: PGConnection) throws {
-        try connection.execute("DELETE FROM link_tags WHERE link_id = $1 AND tag_id NOT IN (SELECT id FROM tags WHERE name = ANY($2))", [linkID.pg, names])
+        try connection.execute(
+            "DELETE FROM link_tags WHERE link_id = $1 AND tag_id NOT IN (SELECT id FROM tags WHERE name = ANY($2))", [linkID.pg, names])
         guard !names.isEmpty else { return }
         try connection.execute("INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING", [names])
         try connection.execute(

@@ -45,8 +45,9 @@ struct ClassifyCommand: ParsableCommand {
         print("rules version \(operation.classifier.rulesVersion), corpus \(eval)")
         operation.report(evaluation).forEach { print($0) }
         let speed = operation.measureSpeed(corpus.humans)
-        print("speed over \(ClassifyOperation.CorpusFile.humans), this build: "
-            + "\(rounded(speed.uncached)) µs per user agent uncached (classify + parse), \(rounded(speed.cached)) µs cached")
+        print(
+            "speed over \(ClassifyOperation.CorpusFile.humans), this build: "
+                + "\(rounded(speed.uncached)) µs per user agent uncached (classify + parse), \(rounded(speed.cached)) µs cached")
     }
 
     private func rounded(_ value: Double) -> String {

@@ -15,6 +15,7 @@ struct CommandContext {
         }
         let configuration = try await AppConfiguration.load()
         let logger = Logger(label: "shortlinks.\(label)")
-        return CommandContext(configuration: configuration, logger: logger, bootstrap: DatabaseBootstrap(configuration: configuration, logger: logger))
+        return CommandContext(
+            configuration: configuration, logger: logger, bootstrap: DatabaseBootstrap(configuration: configuration, logger: logger))
     }
 }

@@ -33,7 +33,8 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print whether the cluster is running. Exit status 0 running, 3 stopped, 4 not initialised.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print whether the cluster is running. Exit status 0 running, 3 stopped, 4 not initialised.")
         func run() async throws {
             let context = try await CommandContext.make(label: "db")
             let embedded = context.bootstrap.embedded

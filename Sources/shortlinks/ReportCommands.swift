@@ -2,7 +2,7 @@ import ArgumentParser
 import ShortLinkApp
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct RollupsCommand: AsyncParsableCommand {

@@ -4,7 +4,8 @@ import ShortLinkApp
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the service: the redirect edge (SHORTLINKS_EDGE_ADDR, default 0.0.0.0:8080) and the admin API (SHORTLINKS_ADMIN_ADDR, default 127.0.0.1:8081).",
+        abstract:
+            "Run the service: the redirect edge (SHORTLINKS_EDGE_ADDR, default 0.0.0.0:8080) and the admin API (SHORTLINKS_ADMIN_ADDR, default 127.0.0.1:8081).",
         discussion: """
             Applies pending migrations first. With no DATABASE_URL the embedded cluster in \
             .data/postgres is started. SIGTERM or SIGINT stops accepting, lets open connections \

@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import Logging
 import NIOPosix
 import Prometheus
@@ -7,6 +6,8 @@ import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// The admin listener's header, body and idle timeouts and its connection cap, over loopback.
 @Suite(.teardown) struct AdminConnectionTests {

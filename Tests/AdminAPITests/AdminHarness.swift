@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,6 +9,8 @@ import Prometheus
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
+
+@testable import AdminAPI
 
 /// One test's admin API over its own migrated database, with a staff user and an API token.
 struct AdminHarness: Sendable {
@@ -29,7 +30,8 @@ struct AdminHarness: Sendable {
         let registry = PrometheusCollectorRegistry()
         let configuration = AdminConfiguration(
             host: "127.0.0.1", port: 0, publicBaseURL: publicBaseURL, maxBodyBytes: maxBodyBytes, maxBulkLinks: maxBulkLinks, auth: auth)
-        let api = AdminAPI(configuration: configuration, database: db.database, metrics: registry, readiness: readiness, logger: Logger(label: "test.admin"))
+        let api = AdminAPI(
+            configuration: configuration, database: db.database, metrics: registry, readiness: readiness, logger: Logger(label: "test.admin"))
         let user = try await UserRepository(pool: db.pool).create(email: "staff@macondo.example", name: "Staff")
         let secret = APITokenSecret.generate()
         _ = try await TokenRepository(pool: db.pool).create(userID: user.id, name: "test", digest: secret.digest, prefix: secret.prefix)
@@ -115,12 +117,15 @@ struct AdminClient: Sendable {
         if json != nil, let contentType { headers[.contentType] = contentType }
         let response = try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
         let text = String(buffer: response.body)
-        return Reply(status: response.status.code, headers: response.headers, body: text,
+        return Reply(
+            status: response.status.code, headers: response.headers, body: text,
             json: JSONValue.parse(Array(text.utf8)) ?? .null)
     }
 
     func get(_ path: String, auth: Credentials = .harness) async throws -> Reply { try await send(.get, path, auth: auth) }
-    func post(_ path: String, _ json: String, auth: Credentials = .harness) async throws -> Reply { try await send(.post, path, json: json, auth: auth) }
+    func post(_ path: String, _ json: String, auth: Credentials = .harness) async throws -> Reply {
+        try await send(.post, path, json: json, auth: auth)
+    }
     func patch(_ path: String, _ json: String) async throws -> Reply { try await send(.patch, path, json: json) }
     func delete(_ path: String) async throws -> Reply { try await send(.delete, path) }
 }

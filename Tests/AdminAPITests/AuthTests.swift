@@ -1,11 +1,12 @@
-@testable import AdminAPI
 import Foundation
 import HTTPTypes
 import LibPQ
-import ShortLinkTesting
 import ShortLinkCore
+import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// Every way in and every way to be turned away.
 @Suite struct AuthTests {
@@ -77,7 +78,8 @@ import Testing
             #expect(second == first, "a second use within a minute must not write again")
             try await harness.db.pool.execute("UPDATE api_tokens SET last_used_at = now() - interval '2 minutes'")
             _ = try await client.get("/api/v1/me")
-            let third = try await harness.db.pool.query("SELECT last_used_at > now() - interval '10 seconds' FROM api_tokens")[0].decode(0, as: Bool.self)
+            let third = try await harness.db.pool.query("SELECT last_used_at > now() - interval '10 seconds' FROM api_tokens")[0].decode(
+                0, as: Bool.self)
             #expect(third)
         }
     }
@@ -119,7 +121,8 @@ import Testing
         let token = try await provider.idToken(email: "someone@macondo.example")
         var parts = token.split(separator: ".").map(String.init)
         let forgedToken: String
-        let forged = #"{"iss":"\#(TestIdentityProvider.issuer)","aud":"\#(TestIdentityProvider.audience)","exp":9999999999,"email":"boss@macondo.example","email_verified":true}"#
+        let forged =
+            #"{"iss":"\#(TestIdentityProvider.issuer)","aud":"\#(TestIdentityProvider.audience)","exp":9999999999,"email":"boss@macondo.example","email_verified":true}"#
         parts[1] = TestIdentityProvider.base64URL(Data(forged.utf8))
         forgedToken = parts.joined(separator: ".")
         try await harness.run { client in

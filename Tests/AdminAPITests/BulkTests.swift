@@ -1,9 +1,10 @@
-@testable import AdminAPI
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// `POST /api/v1/links/bulk`.
 @Suite struct BulkTests {
@@ -13,7 +14,9 @@ import Testing
         _ = try await LinkRepository(pool: harness.db.pool).create(
             NewLink(shortCode: ShortCode("taken")!, originalURL: "https://a.example/", userID: harness.user.id, clientID: acme.id))
         try await harness.run { client in
-            let reply = try await client.post("/api/v1/links/bulk", """
+            let reply = try await client.post(
+                "/api/v1/links/bulk",
+                """
                 {"links":[
                   {"originalUrl":"https://a.example/1","clientId":"\(acme.id)","tags":["bulk"]},
                   {"originalUrl":"https://a.example/2","clientId":"\(acme.id)","shortCode":"taken"},
@@ -45,7 +48,9 @@ import Testing
         let acme = try await harness.makeClient()
         try await harness.run { client in
             let before = try await harness.snapshot()
-            let reply = try await client.post("/api/v1/links/bulk", """
+            let reply = try await client.post(
+                "/api/v1/links/bulk",
+                """
                 {"atomic":true,"links":[
                   {"originalUrl":"https://a.example/1","clientId":"\(acme.id)","shortCode":"same","tags":["t"]},
                   {"originalUrl":"https://a.example/2","clientId":"\(acme.id)","shortCode":"same"}
@@ -55,7 +60,9 @@ import Testing
             #expect(reply.json["created"] == 0)
             #expect(reply.json["results"]?.arrayValue?.map { $0["result"]?.stringValue ?? "" } == ["skipped", "failed"])
             #expect(try await harness.snapshot() == before)
-            let valid = try await client.post("/api/v1/links/bulk", """
+            let valid = try await client.post(
+                "/api/v1/links/bulk",
+                """
                 {"atomic":true,"links":[{"originalUrl":"https://a.example/1","clientId":"\(acme.id)"},{"originalUrl":"https://a.example/2","clientId":"\(acme.id)"}]}
                 """)
             #expect(valid.json["created"] == 2)
@@ -69,7 +76,8 @@ import Testing
         try await harness.run { client in
             let item = #"{"originalUrl":"https://a.example/","clientId":"\#(acme.id)"}"#
             let before = try await harness.snapshot()
-            let reply = try await client.post("/api/v1/links/bulk", #"{"links":["# + Array(repeating: item, count: 1001).joined(separator: ",") + "]}")
+            let reply = try await client.post(
+                "/api/v1/links/bulk", #"{"links":["# + Array(repeating: item, count: 1001).joined(separator: ",") + "]}")
             #expect(reply.status == 422)
             #expect(reply.ruleCodes == ["too_many"])
             #expect(try await harness.snapshot() == before)

@@ -1,10 +1,11 @@
-@testable import AdminAPI
 import HTTPTypes
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// Clients and their campaigns through the API.
 @Suite struct ClientCampaignTests {
@@ -65,7 +66,7 @@ import Testing
         (#"{"name":""# + String(repeating: "x", count: 201) + #""}"#, 422, "validation_failed", "name"),
         (#"["Acme"]"#, 400, "invalid_request", ""),
         (#"{"name":"#, 400, "malformed_json", nil),
-        ]
+    ]
 
     @Test func createClient_withBadBody_isRefusedAndChangesNothing() async throws {
         let harness = try await AdminHarness.make()
@@ -137,7 +138,8 @@ import Testing
         let spring = try await CampaignRepository(pool: harness.db.pool).create(clientID: acme.id, name: "Spring")
         try await harness.run { client in
             for index in 0..<3 {
-                let reply = try await client.post("/api/v1/links",
+                let reply = try await client.post(
+                    "/api/v1/links",
                     #"{"originalUrl":"https://example.com/\#(index)","clientId":"\#(acme.id)","campaignId":"\#(spring.id)","tags":["t"]}"#)
                 #expect(reply.status == 201)
             }
@@ -155,7 +157,8 @@ import Testing
         let acme = try await harness.makeClient("Acme")
         let spring = try await CampaignRepository(pool: harness.db.pool).create(clientID: acme.id, name: "Spring")
         try await harness.run { client in
-            let link = try await client.post("/api/v1/links",
+            let link = try await client.post(
+                "/api/v1/links",
                 #"{"originalUrl":"https://example.com/","clientId":"\#(acme.id)","campaignId":"\#(spring.id)"}"#)
             let deleted = try await client.delete("/api/v1/clients/\(acme.id)/campaigns/\(spring.id)")
             #expect(deleted.json["unassignedLinks"] == 1)

@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import ClickPipeline
 import Foundation
 import Logging
@@ -10,6 +9,8 @@ import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// Links changed through the API redirect at the edge within a second: in the same process
 /// (the assembly of `serve --role all`) and in another instance on the same database.
@@ -60,7 +61,9 @@ import Testing
     }
 
     /// Polls an edge until `condition` holds; the time it took, or `nil`.
-    static func waitFor(port: Int, _ path: String, timeout: Duration = .seconds(1), _ condition: @Sendable (LoopbackHTTP.Response) -> Bool) async -> Duration? {
+    static func waitFor(port: Int, _ path: String, timeout: Duration = .seconds(1), _ condition: @Sendable (LoopbackHTTP.Response) -> Bool) async
+        -> Duration?
+    {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < timeout {
             let response = try? await NIOThreadPool.singleton.runIfActive { try LoopbackHTTP.request(port: port, path: path) }
@@ -78,7 +81,8 @@ import Testing
         #expect(ready.body.contains(#""linkCache":"loaded""#))
         #expect(ready.body.contains(#""migrations":"current""#))
 
-        let created = try await service.admin("POST", "/api/v1/links",
+        let created = try await service.admin(
+            "POST", "/api/v1/links",
             #"{"shortCode":"same-proc","originalUrl":"https://example.com/one","clientId":"\#(service.clientID)"}"#)
         #expect(created.status == 201)
         let id = try #require(JSONValue.parse(Array(created.body.utf8))?["id"]?.stringValue)
@@ -103,7 +107,8 @@ import Testing
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("shortlinks_admin_requests_total"))
         #expect(metrics.body.contains("shortlinks_click_queue_clicks"), "the click pipeline's series are in the same registry")
-        #expect(service.assembly.metrics.emitToString().contains("shortlinks_admin_requests_total"), "the assembly owns the registry /metrics renders")
+        #expect(
+            service.assembly.metrics.emitToString().contains("shortlinks_admin_requests_total"), "the assembly owns the registry /metrics renders")
         await service.stop()
         await db.drop()
     }
@@ -118,7 +123,8 @@ import Testing
         let otherTask = Task { try await other.run() }
         let otherPort = try await other.waitUntilListening(timeout: .seconds(30))
 
-        let created = try await service.admin("POST", "/api/v1/links/bulk",
+        let created = try await service.admin(
+            "POST", "/api/v1/links/bulk",
             #"{"links":[{"shortCode":"elsewhere","originalUrl":"https://example.com/e","clientId":"\#(service.clientID)"}]}"#)
         #expect(created.status == 200)
         #expect(await Self.waitFor(port: otherPort, "/elsewhere") { $0.location == "https://example.com/e" } != nil)

@@ -1,12 +1,14 @@
-@testable import AdminAPI
 import Foundation
-import NIOPosix
 import LibPQ
-@testable import ShortLinkApp
+import NIOPosix
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
+import Synchronization
 import Testing
+
+@testable import AdminAPI
+@testable import ShortLinkApp
 
 /// `shortlinks users|tokens|links import`: through the operations and through the real binary.
 @Suite struct CommandLineTests {
@@ -88,7 +90,8 @@ import Testing
         #expect(first?.forwardQuery == true)
         #expect(first?.campaignID == spring.id)
         #expect(first?.userID == user.id)
-        #expect(try await db.pool.query("SELECT count(*) FROM links WHERE original_url = 'https://example.com/b?x=1,2'")[0].decode(0, as: Int.self) == 1)
+        #expect(
+            try await db.pool.query("SELECT count(*) FROM links WHERE original_url = 'https://example.com/b?x=1,2'")[0].decode(0, as: Int.self) == 1)
         await db.drop()
     }
 
@@ -269,5 +272,3 @@ final class ProgressLog: Sendable {
     func append(_ line: String) { box.withLock { $0.append(line) } }
     var lines: [String] { box.withLock { $0 } }
 }
-
-import Synchronization

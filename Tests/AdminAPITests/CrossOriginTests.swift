@@ -1,9 +1,10 @@
-@testable import AdminAPI
 import Foundation
-import ShortLinkCore
 import LibPQ
+import ShortLinkCore
 import ShortLinkTesting
 import Testing
+
+@testable import AdminAPI
 
 /// CORS on the real admin listener: preflights answered before authentication for allowed
 /// origins, refused with a problem document for others, and nothing at all when no origin

@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import EmbeddedPostgres
 import Hummingbird
 import HummingbirdTesting
@@ -11,6 +10,8 @@ import ShortLinkTesting
 import Storage
 import Synchronization
 import Testing
+
+@testable import AdminAPI
 
 /// A database that is down, or a session killed under a request, answers
 /// `503 database_unavailable` with `Retry-After` (never 500); a read is retried once on a

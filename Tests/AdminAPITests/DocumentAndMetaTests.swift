@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import CoreMetrics
 import HTTPTypes
 import Hummingbird
@@ -6,6 +5,8 @@ import Logging
 import Prometheus
 import ShortLinkTesting
 import Testing
+
+@testable import AdminAPI
 
 /// The OpenAPI document against the router, `/metrics` and `/readyz`.
 @Suite struct DocumentAndMetaTests {

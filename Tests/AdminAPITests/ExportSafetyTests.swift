@@ -1,11 +1,12 @@
-@testable import AdminAPI
 import Foundation
 import LibPQ
-@testable import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
+@testable import ShortLinkApp
 
 /// The CSV reports against what the docs promise: formula cells neutralised (issue 14 #14),
 /// `summary.csv` counting as the metrics do (#16), `to` defaulting to now (#17), repeated
@@ -207,8 +208,10 @@ import Testing
             #expect(try await count("link=-neg&link=-neg") == scene.clicks(of: [links[0]], bots: true).count)
             // Any value that names nothing is a 404, as a single one is.
             #expect(try await client.get("/api/v1/exports/clicks.csv?tag=demo&tag=nope").status == 404)
-            for query in ["from=2026-07-01&from=2026-07-02", "to=2026-07-03&to=2026-07-04", "includeBots=true&includeBots=false",
-                          "raw=true&raw=true"] {
+            for query in [
+                "from=2026-07-01&from=2026-07-02", "to=2026-07-03&to=2026-07-04", "includeBots=true&includeBots=false",
+                "raw=true&raw=true",
+            ] {
                 let reply = try await client.get("/api/v1/exports/summary.csv?" + query)
                 #expect(reply.status == 400, "\(query)")
                 #expect(reply.ruleCodes == ["repeated"], "\(query)")

@@ -1,10 +1,11 @@
-@testable import AdminAPI
 import HTTPTypes
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
-@testable import Storage
 import Testing
+
+@testable import AdminAPI
+@testable import Storage
 
 /// Input the API must refuse with a 4xx problem and without writing anything: NUL and other
 /// control characters, names too long in what Postgres stores, `null` for fields that cannot
@@ -26,7 +27,10 @@ import Testing
                 ("/api/v1/links", #"{"clientId":"\#(acme.id)","originalUrl":"https://a.example/","tags":["\n[ERROR] forged"]}"#, "tags[0]"),
                 ("/api/v1/links", #"{"clientId":"\#(acme.id)","originalUrl":"https://a.example/\u0000"}"#, "originalUrl"),
                 ("/api/v1/links", #"{"clientId":"\#(acme.id)","originalUrl":"https://a.example/","shortCode":"ab\u0000"}"#, "shortCode"),
-                ("/api/v1/links/bulk", #"{"links":[{"clientId":"\#(acme.id)","originalUrl":"https://a.example/","tags":["\u0000"]}]}"#, "links[0].tags[0]"),
+                (
+                    "/api/v1/links/bulk", #"{"links":[{"clientId":"\#(acme.id)","originalUrl":"https://a.example/","tags":["\u0000"]}]}"#,
+                    "links[0].tags[0]"
+                ),
                 ("/api/v1/clients", #"{"na\u0000me":"x"}"#, ""),
             ]
             for (path, body, field) in cases {
@@ -93,7 +97,8 @@ import Testing
         @Sendable func tags(_ count: Int) -> String { "[" + (0..<count).map { "\"t\($0)\"" }.joined(separator: ",") + "]" }
         try await harness.run { client in
             let before = try await harness.snapshot()
-            let create = try await client.post("/api/v1/links", #"{"clientId":"\#(acme.id)","originalUrl":"https://a.example/","tags":\#(tags(101))}"#)
+            let create = try await client.post(
+                "/api/v1/links", #"{"clientId":"\#(acme.id)","originalUrl":"https://a.example/","tags":\#(tags(101))}"#)
             #expect(create.status == 422)
             #expect(create.ruleCodes == ["too_many_tags"])
             let bulk = try await client.post(

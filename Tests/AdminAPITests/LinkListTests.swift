@@ -1,9 +1,10 @@
-@testable import AdminAPI
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// `GET /api/v1/links`: cursor pagination, filters, sort and refused parameters.
 @Suite struct LinkListTests {
@@ -22,8 +23,9 @@ import Testing
             ("echo", "https://shop.example/SHOES/red", acme, campaign, [], harness.user.id),
         ]
         for (code, url, client, campaign, tags, user) in rows {
-            _ = try await links.create(NewLink(
-                shortCode: ShortCode(code)!, originalURL: url, userID: user, clientID: client.id, campaignID: campaign?.id, tags: tags))
+            _ = try await links.create(
+                NewLink(
+                    shortCode: ShortCode(code)!, originalURL: url, userID: user, clientID: client.id, campaignID: campaign?.id, tags: tags))
         }
         return (acme, globex, campaign)
     }
@@ -56,8 +58,10 @@ import Testing
         let harness = try await AdminHarness.make()
         _ = try await Self.seed(harness)
         try await harness.run { client in
-            for (sort, expected) in [("shortCode", ["Alpha", "bravo", "charlie", "delta", "echo"]), ("-shortCode", ["echo", "delta", "charlie", "bravo", "Alpha"]),
-                                     ("createdAt", ["bravo", "Alpha", "delta", "charlie", "echo"])] {
+            for (sort, expected) in [
+                ("shortCode", ["Alpha", "bravo", "charlie", "delta", "echo"]), ("-shortCode", ["echo", "delta", "charlie", "bravo", "Alpha"]),
+                ("createdAt", ["bravo", "Alpha", "delta", "charlie", "echo"]),
+            ] {
                 let first = try await client.get("/api/v1/links?sort=\(sort)&limit=3")
                 let cursor = try #require(first.json["nextCursor"]?.stringValue)
                 let second = try await client.get("/api/v1/links?sort=\(sort)&limit=3&cursor=\(cursor)")

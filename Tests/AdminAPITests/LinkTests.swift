@@ -1,10 +1,12 @@
-@testable import AdminAPI
 import HTTPTypes
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
+import Synchronization
 import Testing
+
+@testable import AdminAPI
 
 /// Links through the API: create, read, change, delete, list, and every validation rule.
 @Suite struct LinkTests {
@@ -13,7 +15,9 @@ import Testing
         let acme = try await harness.makeClient()
         let spring = try await CampaignRepository(pool: harness.db.pool).create(clientID: acme.id, name: "Spring")
         try await harness.run { client in
-            let reply = try await client.post("/api/v1/links", """
+            let reply = try await client.post(
+                "/api/v1/links",
+                """
                 {"shortCode":"Promo_1","originalUrl":"https://example.com/landing?a=1","clientId":"\(acme.id)",
                  "campaignId":"\(spring.id)","tags":[" summer ","paid","summer"],"redirectStatus":301,
                  "forwardQuery":true,"expiresAt":"2099-01-02T03:04:05Z"}
@@ -59,7 +63,8 @@ import Testing
         let harness = try await AdminHarness.make()
         let acme = try await harness.makeClient()
         let repository = LinkRepository(pool: harness.db.pool)
-        _ = try await repository.create(NewLink(shortCode: ShortCode("taken")!, originalURL: "https://a.example/", userID: harness.user.id, clientID: acme.id))
+        _ = try await repository.create(
+            NewLink(shortCode: ShortCode("taken")!, originalURL: "https://a.example/", userID: harness.user.id, clientID: acme.id))
         let draws = DrawSequence(["taken", "taken", "fresh"])
         let link = try await repository.create(
             NewLink(shortCode: ShortCode("taken")!, originalURL: "https://b.example/", userID: harness.user.id, clientID: acme.id),
@@ -72,9 +77,13 @@ import Testing
         let harness = try await AdminHarness.make()
         let acme = try await harness.makeClient()
         try await harness.run { client in
-            #expect(try await client.post("/api/v1/links", #"{"shortCode":"dup","originalUrl":"https://a.example/","clientId":"\#(acme.id)","tags":["x"]}"#).status == 201)
+            #expect(
+                try await client.post(
+                    "/api/v1/links", #"{"shortCode":"dup","originalUrl":"https://a.example/","clientId":"\#(acme.id)","tags":["x"]}"#
+                ).status == 201)
             let before = try await harness.snapshot()
-            let reply = try await client.post("/api/v1/links", #"{"shortCode":"dup","originalUrl":"https://b.example/","clientId":"\#(acme.id)","tags":["new-tag"]}"#)
+            let reply = try await client.post(
+                "/api/v1/links", #"{"shortCode":"dup","originalUrl":"https://b.example/","clientId":"\#(acme.id)","tags":["new-tag"]}"#)
             #expect(reply.status == 409)
             #expect(reply.code == "short_code_taken")
             #expect(reply.fields == ["shortCode"])
@@ -98,19 +107,28 @@ import Testing
         (#""originalUrl":"https://example.com/\r\nSet-Cookie: x""#, 422, "validation_failed", "originalUrl", "control_character"),
         (#""originalUrl":"https://SHO.RT/loop""#, 422, "validation_failed", "originalUrl", "url_loop"),
         (#""originalUrl":"http://user@sho.rt./loop""#, 422, "validation_failed", "originalUrl", "url_credentials"),
-        (#""originalUrl":"https://example.com/"# + String(repeating: "a", count: 8200) + #"""#, 422, "validation_failed", "originalUrl", "url_too_long"),
+        (
+            #""originalUrl":"https://example.com/"# + String(repeating: "a", count: 8200) + #"""#, 422, "validation_failed", "originalUrl",
+            "url_too_long"
+        ),
         (#""originalUrl":"https://example.com/","shortCode":"api""#, 422, "validation_failed", "shortCode", "code_reserved"),
         (#""originalUrl":"https://example.com/","shortCode":"HealthZ""#, 422, "validation_failed", "shortCode", "code_reserved"),
         (#""originalUrl":"https://example.com/","shortCode":"robots.txt""#, 422, "validation_failed", "shortCode", "code_format"),
         (#""originalUrl":"https://example.com/","shortCode":"has space""#, 422, "validation_failed", "shortCode", "code_format"),
         (#""originalUrl":"https://example.com/","shortCode":"""#, 422, "validation_failed", "shortCode", "code_format"),
-        (#""originalUrl":"https://example.com/","shortCode":""# + String(repeating: "a", count: 65) + #"""#, 422, "validation_failed", "shortCode", "code_format"),
+        (
+            #""originalUrl":"https://example.com/","shortCode":""# + String(repeating: "a", count: 65) + #"""#, 422, "validation_failed", "shortCode",
+            "code_format"
+        ),
         (#""originalUrl":"https://example.com/","tags":["ok","  "]"#, 422, "validation_failed", "tags[1]", "blank"),
         (#""originalUrl":"https://example.com/","redirectStatus":303"#, 422, "validation_failed", "redirectStatus", "redirect_status"),
         (#""originalUrl":"https://example.com/","expiresAt":"yesterday""#, 422, "validation_failed", "expiresAt", "format"),
         (#""originalUrl":"https://example.com/","expiresAt":"2001-01-01T00:00:00Z""#, 422, "validation_failed", "expiresAt", "in_past"),
         (#""originalUrl":"https://example.com/","campaignId":"nope""#, 422, "validation_failed", "campaignId", "format"),
-        (#""originalUrl":"https://example.com/","campaignId":"00000000-0000-4000-8000-000000000000""#, 422, "validation_failed", "campaignId", "campaign_client_mismatch"),
+        (
+            #""originalUrl":"https://example.com/","campaignId":"00000000-0000-4000-8000-000000000000""#, 422, "validation_failed", "campaignId",
+            "campaign_client_mismatch"
+        ),
         (#""originalUrl":"https://example.com/","unknownField":1"#, 400, "invalid_request", "unknownField", "unknown_field"),
         (#""originalUrl":42"#, 400, "invalid_request", "originalUrl", "type"),
         (#""shortCode":"abc""#, 400, "invalid_request", "originalUrl", "required"),
@@ -143,7 +161,8 @@ import Testing
         let harness = try await AdminHarness.make()
         try await harness.run { client in
             let before = try await harness.snapshot()
-            let reply = try await client.post("/api/v1/links", #"{"originalUrl":"https://example.com/","clientId":"\#(EntityID.random())","tags":["t"]}"#)
+            let reply = try await client.post(
+                "/api/v1/links", #"{"originalUrl":"https://example.com/","clientId":"\#(EntityID.random())","tags":["t"]}"#)
             #expect(reply.status == 422)
             #expect(reply.fields == ["clientId"])
             #expect(try await harness.snapshot() == before)
@@ -157,7 +176,8 @@ import Testing
         let deals = try await CampaignRepository(pool: harness.db.pool).create(clientID: globex.id, name: "Deals")
         try await harness.run { client in
             let before = try await harness.snapshot()
-            let reply = try await client.post("/api/v1/links",
+            let reply = try await client.post(
+                "/api/v1/links",
                 #"{"originalUrl":"https://example.com/","clientId":"\#(acme.id)","campaignId":"\#(deals.id)"}"#)
             #expect(reply.status == 422)
             #expect(reply.ruleCodes == ["campaign_client_mismatch"])
@@ -170,11 +190,15 @@ import Testing
         let acme = try await harness.makeClient()
         let spring = try await CampaignRepository(pool: harness.db.pool).create(clientID: acme.id, name: "Spring")
         try await harness.run { client in
-            let created = try await client.post("/api/v1/links",
-                #"{"shortCode":"old","originalUrl":"https://a.example/","clientId":"\#(acme.id)","campaignId":"\#(spring.id)","tags":["a","b"],"expiresAt":"2099-01-01T00:00:00Z"}"#)
+            let created = try await client.post(
+                "/api/v1/links",
+                #"{"shortCode":"old","originalUrl":"https://a.example/","clientId":"\#(acme.id)","campaignId":"\#(spring.id)","tags":["a","b"],"expiresAt":"2099-01-01T00:00:00Z"}"#
+            )
             let id = created.json["id"]!.stringValue!
-            let patched = try await client.patch("/api/v1/links/\(id)",
-                #"{"shortCode":"new","originalUrl":"https://b.example/","tags":["b","c"],"campaignId":null,"redirectStatus":308,"forwardQuery":true,"expiresAt":null}"#)
+            let patched = try await client.patch(
+                "/api/v1/links/\(id)",
+                #"{"shortCode":"new","originalUrl":"https://b.example/","tags":["b","c"],"campaignId":null,"redirectStatus":308,"forwardQuery":true,"expiresAt":null}"#
+            )
             #expect(patched.status == 200)
             #expect(patched.json["shortCode"] == "new")
             #expect(patched.json["shortUrl"] == "https://sho.rt/new")
@@ -244,5 +268,3 @@ final class DrawSequence: Sendable {
     init(_ codes: [String]) { self.codes = Mutex(codes) }
     func next() -> String { codes.withLock { $0.removeFirst() } }
 }
-
-import Synchronization

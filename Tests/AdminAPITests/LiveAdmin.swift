@@ -1,11 +1,12 @@
-@testable import AdminAPI
 import Foundation
+import LibPQ
 import NIOPosix
 import ShortLinkApp
-import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
+
+@testable import AdminAPI
 
 /// The real admin listener (`serve --role admin`'s assembly) on a loopback port over its own
 /// database, with one staff user; requests go over TCP like a browser's or curl's.
@@ -55,7 +56,8 @@ final class LiveAdmin: Sendable {
         var lines = headers
         if let token { lines.append("Authorization: Bearer \(token)") }
         if body != nil { lines.append("Content-Type: application/json") }
-        let port = port, headerLines = lines
+        let port = port
+        let headerLines = lines
         return try await NIOThreadPool.singleton.runIfActive {
             try LoopbackHTTP.request(port: port, path: path, method: method, headers: headerLines, body: body)
         }

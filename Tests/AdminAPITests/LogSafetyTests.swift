@@ -1,4 +1,3 @@
-@testable import AdminAPI
 import Hummingbird
 import HummingbirdTesting
 import LibPQ
@@ -7,6 +6,8 @@ import Prometheus
 import ShortLinkTesting
 import Testing
 
+@testable import AdminAPI
+
 /// What reaches the log from a request is escaped: a value cannot start a forged line.
 @Suite struct LogSafetyTests {
     /// A 500 whose error repeats the request's tag (as a database message quoting a row does)
@@ -14,7 +15,8 @@ import Testing
     @Test func internalError_echoingATag_isLoggedOnOneLine() async throws {
         let store = RecordingLogHandler.Store()
         let router = Router(context: AdminRequestContext.self)
-        router.add(middleware: ProblemMiddleware(logger: RecordingLogHandler.logger(store), metrics: AdminMetrics(registry: PrometheusCollectorRegistry())))
+        router.add(
+            middleware: ProblemMiddleware(logger: RecordingLogHandler.logger(store), metrics: AdminMetrics(registry: PrometheusCollectorRegistry())))
         router.get("/boom") { (request, _) -> Response in
             let tag = request.uri.queryParameters["tag"].map(String.init) ?? ""
             throw PGError(code: .serverError, sqlState: "XX000", message: "could not store tag \(tag)")

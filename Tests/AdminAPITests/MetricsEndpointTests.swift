@@ -1,11 +1,12 @@
-@testable import AdminAPI
 import Foundation
 import LibPQ
-@testable import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
+@testable import ShortLinkApp
 
 /// The metrics and export endpoints over a database written by the click writer's path,
 /// and `shortlinks export` through the real binary.

@@ -1,8 +1,9 @@
+import ShortLinkCore
+import Testing
+
 @testable import AdminAPI
 @testable import ShortLinkApp
-import ShortLinkCore
 @testable import Storage
-import Testing
 
 /// The pure parts of metrics and exports: parameter defaults, range rounding, local time
 /// labels, CSV record counting.

@@ -1,8 +1,9 @@
-@testable import AdminAPI
 import Foundation
 import LibPQ
 import ShortLinkTesting
 import Testing
+
+@testable import AdminAPI
 
 /// `GET /api/v1/openapi.json` names the server it is reachable at: the configured public
 /// admin URL, or the relative `/` when there is none; the rest is the committed document.

@@ -1,8 +1,9 @@
-@testable import AdminAPI
 import ShortLinkCore
 import Storage
 import Synchronization
 import Testing
+
+@testable import AdminAPI
 
 /// The token bucket and the bounded bucket table, on a fake clock.
 @Suite struct RateLimiterTests {

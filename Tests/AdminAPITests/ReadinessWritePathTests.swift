@@ -1,8 +1,9 @@
-@testable import AdminAPI
 import LibPQ
 import Logging
 import ShortLinkTesting
 import Testing
+
+@testable import AdminAPI
 
 /// `/readyz` checks that the database takes a write from a new session, not only that it
 /// answers `SELECT 1`: a read-only database, or one whose new sessions cannot run PL/pgSQL

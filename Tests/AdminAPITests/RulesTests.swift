@@ -1,8 +1,9 @@
-@testable import AdminAPI
 import ShortLinkApp
 import ShortLinkCore
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// The pure pieces: URL rules, times, cursors, configuration.
 @Suite struct RulesTests {
@@ -68,8 +69,9 @@ import Testing
         let specific = SelfHosts.current(publicHost: "sho.rt", listenHosts: ["192.0.2.10"], interfaceAddresses: [], hostName: "h")
         #expect(specific.contains(URLHost("192.0.2.10")!))
         #expect(!specific.contains(URLHost("192.0.2.11")!))
-        #expect(SelfHosts.current(publicHost: nil, listenHosts: ["::"], interfaceAddresses: [IPAddress("2001:db8::5")!], hostName: "h")
-            .contains(URLHost("[2001:db8::5]")!))
+        #expect(
+            SelfHosts.current(publicHost: nil, listenHosts: ["::"], interfaceAddresses: [IPAddress("2001:db8::5")!], hostName: "h")
+                .contains(URLHost("[2001:db8::5]")!))
         #expect(TargetURLRules(selfHosts: .none).check("http://localhost/", field: "avatarUrl") == nil)
     }
 

@@ -28,7 +28,8 @@ import Testing
     @Test func readyz_ofRoleAll_reportsEveryCheck() async throws {
         let db = try await TestPostgres.database()
         let service = try await Self.serve(db) { spool in
-            ClickSettings(spoolDirectory: spool, journalSegmentBytes: 1 << 20, pipeline: ClickPipelineConfiguration(yielding: .never), geoIPEnabled: false)
+            ClickSettings(
+                spoolDirectory: spool, journalSegmentBytes: 1 << 20, pipeline: ClickPipelineConfiguration(yielding: .never), geoIPEnabled: false)
         }
         let reply = try await Self.readyz(service)
         try? await service.shutdown()

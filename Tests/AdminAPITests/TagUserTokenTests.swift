@@ -1,10 +1,11 @@
-@testable import AdminAPI
 import HTTPTypes
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// Tags, users and API tokens through the API.
 @Suite struct TagUserTokenTests {
@@ -54,8 +55,9 @@ import Testing
         let acme = try await harness.makeClient()
         let other = try await UserRepository(pool: harness.db.pool).create(email: "leaver@macondo.example", name: "Leaver")
         for index in 0..<2 {
-            _ = try await LinkRepository(pool: harness.db.pool).create(NewLink(
-                shortCode: ShortCode("leaver\(index)")!, originalURL: "https://a.example/", userID: other.id, clientID: acme.id))
+            _ = try await LinkRepository(pool: harness.db.pool).create(
+                NewLink(
+                    shortCode: ShortCode("leaver\(index)")!, originalURL: "https://a.example/", userID: other.id, clientID: acme.id))
         }
         try await harness.run { client in
             let list = try await client.get("/api/v1/users")

@@ -1,7 +1,8 @@
-@testable import AdminAPI
 import Foundation
 import JWTKit
 import _CryptoExtras
+
+@testable import AdminAPI
 
 /// A tiny OIDC provider for tests: its own RSA key pair, a JWKS file with the public key, and
 /// ID tokens signed on demand (also with a stranger's key, to test bad signatures).

@@ -1,9 +1,10 @@
-@testable import AdminAPI
 import Foundation
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
 import Testing
+
+@testable import AdminAPI
 
 /// `shortlinks tokens create --read-only --expires-in …` through the real binary, and the
 /// lifetime texts it and the API accept.
@@ -14,7 +15,8 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the shortlinks product first")
         let directory = binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let environment = ["DATABASE_URL": db.url]
-        _ = try await ChildProcess.run(binary, ["users", "create", "--email", "ro@macondo.example", "--name", "RO"], environment: environment, directory: directory)
+        _ = try await ChildProcess.run(
+            binary, ["users", "create", "--email", "ro@macondo.example", "--name", "RO"], environment: environment, directory: directory)
         let created = try await ChildProcess.run(
             binary, ["tokens", "create", "--email", "ro@macondo.example", "--name", "reports", "--read-only", "--expires-in", "30d"],
             environment: environment, directory: directory)
@@ -28,7 +30,8 @@ import Testing
         #expect(try row.decode(0, as: String.self) == "read-only")
         let left = try row.decode(1, as: Int64.self)
         #expect(left > 30 * 86_400 - 600 && left <= 30 * 86_400)
-        let listed = try await ChildProcess.run(binary, ["tokens", "list", "--email", "ro@macondo.example"], environment: environment, directory: directory)
+        let listed = try await ChildProcess.run(
+            binary, ["tokens", "list", "--email", "ro@macondo.example"], environment: environment, directory: directory)
         #expect(listed.stdout.contains("read-only"))
         let bad = try await ChildProcess.run(
             binary, ["tokens", "create", "--email", "ro@macondo.example", "--expires-in", "forever"], environment: environment, directory: directory)

@@ -1,10 +1,11 @@
-@testable import AdminAPI
 import Foundation
-import ShortLinkCore
-import Storage
 import LibPQ
+import ShortLinkCore
 import ShortLinkTesting
+import Storage
 import Testing
+
+@testable import AdminAPI
 
 /// API tokens with an expiry and a scope, and the per-credential rate limit, on the real
 /// admin listener.

@@ -48,7 +48,8 @@ import Testing
     }
 
     @Test func classify_whenHeadlessBrowserAlsoNamesACrawler_isHeadless() {
-        let userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/87.0.4280.88 YextBot/Java Safari/537.36"
+        let userAgent =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/87.0.4280.88 YextBot/Java Safari/537.36"
         #expect(classifier.classify(ClassificationInput(userAgent: userAgent)) == .bot("headless:chrome"))
     }
 

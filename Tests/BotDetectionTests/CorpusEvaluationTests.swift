@@ -14,9 +14,11 @@ import Testing
                 LabeledUserAgent(userAgent: "", deviceType: "", os: "", browser: ""),
             ],
             classifier: BotClassifier(rules: .builtIn), parser: UserAgentParser())
-        #expect(evaluation == CorpusEvaluation(
-            botsTotal: 3, botsDetected: 2, humansTotal: 2, humansFlagged: 1, inAppTotal: 2, inAppFlagged: 0,
-            labeledTotal: 3, deviceCorrect: 2, osCorrect: 3, browserCorrect: 2))
+        #expect(
+            evaluation
+                == CorpusEvaluation(
+                    botsTotal: 3, botsDetected: 2, humansTotal: 2, humansFlagged: 1, inAppTotal: 2, inAppFlagged: 0,
+                    labeledTotal: 3, deviceCorrect: 2, osCorrect: 3, browserCorrect: 2))
     }
 
     @Test func rates_andTargets_followTheCounts() {
@@ -38,6 +40,9 @@ import Testing
         let evaluation = CorpusEvaluation(
             botsTotal: 5, botsDetected: 4, humansTotal: 6, humansFlagged: 1, inAppTotal: 2, inAppFlagged: 0,
             labeledTotal: 3, deviceCorrect: 3, osCorrect: 2, browserCorrect: 1)
-        #expect(evaluation.jsonLine == #"{"bots":{"total":5,"detected":4},"humans":{"total":6,"flagged":1},"inapp":{"total":2,"flagged":0},"labeled":{"total":3,"device":3,"os":2,"browser":1}}"#)
+        #expect(
+            evaluation.jsonLine
+                == #"{"bots":{"total":5,"detected":4},"humans":{"total":6,"flagged":1},"inapp":{"total":2,"flagged":0},"labeled":{"total":3,"device":3,"os":2,"browser":1}}"#
+        )
     }
 }

@@ -1,5 +1,6 @@
-@testable import BotDetection
 import Testing
+
+@testable import BotDetection
 
 /// The pattern language of the rules: substrings with anchors, device masking, neutral tokens.
 @Suite struct PatternMatcherTests {

@@ -1,6 +1,7 @@
-@testable import ClickPipeline
 import ShortLinkCore
 import Testing
+
+@testable import ClickPipeline
 
 /// The pipeline's orchestration on a fake clock: every event carries an instant the test
 /// chooses, and the actions are checked; nothing sleeps, nothing reads the real time.
@@ -182,7 +183,9 @@ import Testing
             let decision = machine.attemptFailed(writer: 0, kind: .unavailable, enriched: true, at: now, using: &random)
             #expect(decision.failedAttempts == attempt + 1)
             let delay = retryDelay(decision, from: now)
-            #expect(delay.map { $0 >= .milliseconds(base) * 0.8 && $0 <= .milliseconds(base) * 1.2 } == true, "attempt \(attempt + 1): \(String(describing: delay))")
+            #expect(
+                delay.map { $0 >= .milliseconds(base) * 0.8 && $0 <= .milliseconds(base) * 1.2 } == true,
+                "attempt \(attempt + 1): \(String(describing: delay))")
             now += .seconds(10)
         }
         // Failing since the first failure; a success ends the streak and tells how long it was.

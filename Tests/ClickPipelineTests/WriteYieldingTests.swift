@@ -1,6 +1,7 @@
-@testable import ClickPipeline
 import Foundation
 import Testing
+
+@testable import ClickPipeline
 
 @Suite struct WriteYieldingTests {
     private let policy = WriteYielding(enabled: true, pressureThreshold: 0.2, maxDeferSeconds: 30)

@@ -127,8 +127,9 @@ import Testing
         let parent = try TestSupport.makeTemporaryDirectory(prefix: "shortlinks-private-", mode: 0o700)
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let dataDirectory = parent + "/x/postgres"
-        let postgres = EmbeddedPostgres(configuration: .init(
-            dataDirectory: dataDirectory, settings: EmbeddedPostgres.Configuration.throwawaySettings))
+        let postgres = EmbeddedPostgres(
+            configuration: .init(
+                dataDirectory: dataDirectory, settings: EmbeddedPostgres.Configuration.throwawaySettings))
         defer { try? postgres.destroy() }
         let predictedSocketDirectory = postgres.socketDirectory
 

@@ -18,14 +18,16 @@ enum TestSupport {
     /// Runs `psql -X -At -h <socket dir> -p <port> -U postgres -d <database> -c <sql>`.
     static func psql(_ postgres: EmbeddedPostgres, _ sql: String, database: String? = nil) throws -> CommandResult {
         let binDirectory = try EmbeddedPostgres.locateBinaries()
-        return try runAsServerUser(binDirectory + "/psql", [
-            "-X", "-A", "-t",
-            "-h", postgres.socketDirectory,
-            "-p", String(postgres.configuration.port),
-            "-U", "postgres",
-            "-d", database ?? postgres.configuration.databaseName,
-            "-c", sql,
-        ])
+        return try runAsServerUser(
+            binDirectory + "/psql",
+            [
+                "-X", "-A", "-t",
+                "-h", postgres.socketDirectory,
+                "-p", String(postgres.configuration.port),
+                "-U", "postgres",
+                "-d", database ?? postgres.configuration.databaseName,
+                "-c", sql,
+            ])
     }
 
     /// Runs `psql <connectionURL> -c <sql>`.

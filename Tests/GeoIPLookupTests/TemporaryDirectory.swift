@@ -1,5 +1,5 @@
-import ShortLinkCore
 import Foundation
+import ShortLinkCore
 
 /// A directory of its own for one test, removed when the test lets go of it.
 final class TemporaryDirectory: Sendable {

@@ -10,8 +10,10 @@ import Testing
         let time = PGTimestamp(microsecondsSinceEpoch: 1_795_000_000_123_456)
         let rows = try await db.pool.query(
             "SELECT $1::uuid, $2::text, $3::int2, $4::int4, $5::int8, $6::bool, $7::float8, $8::timestamptz, $9::bytea, $10::text",
-            [uuid, "héllo\t\"world\"", Int16(-32768), Int32(2_147_483_647), Int64.min, true, 3.141592653589793, time,
-             PGBytes([0, 1, 2, 255]), nil])
+            [
+                uuid, "héllo\t\"world\"", Int16(-32768), Int32(2_147_483_647), Int64.min, true, 3.141592653589793, time,
+                PGBytes([0, 1, 2, 255]), nil,
+            ])
         let row = rows[0]
         #expect(try row.decode(0, as: PGUUID.self) == uuid)
         #expect(try row.decode(0, as: String.self) == "01234567-89ab-cdef-fedc-ba9876543210")

@@ -1,12 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOCore
 import NIOEmbedded
-@testable import RedirectServer
 import Synchronization
 import Testing
+
+@testable import RedirectServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The edge's server-channel pipeline when `accept` fails for want of descriptors.
 @Suite struct AcceptBackoffTests {

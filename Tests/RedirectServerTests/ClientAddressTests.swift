@@ -1,6 +1,7 @@
-@testable import RedirectServer
 import ShortLinkCore
 import Testing
+
+@testable import RedirectServer
 
 @Suite struct ClientAddressTests {
     let proxies = [CIDR("10.0.0.0/8")!, CIDR("2001:db8::/32")!]

@@ -1,10 +1,11 @@
 import Logging
 import NIOCore
 import NIOEmbedded
-@testable import RedirectServer
 import ShortLinkCore
 import Synchronization
 import Testing
+
+@testable import RedirectServer
 
 /// The per-client cap on the accepting channel: keys, trusted proxies, release on close.
 @Suite struct ConnectionLimiterTests {

@@ -1,8 +1,9 @@
 import NIOCore
 import NIOEmbedded
-@testable import RedirectServer
 import ShortLinkCore
 import ShortLinkTesting
+
+@testable import RedirectServer
 
 /// One RedirectHandler on an EmbeddedChannel with a table of links and a recording sink.
 final class EdgeHarness {

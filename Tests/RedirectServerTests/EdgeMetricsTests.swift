@@ -1,7 +1,8 @@
 import NIOCore
-@testable import RedirectServer
 import ShortLinkCore
 import Testing
+
+@testable import RedirectServer
 
 /// The per-loop counters the handler keeps, and their Prometheus text.
 @Suite struct EdgeMetricsTests {

@@ -1,7 +1,8 @@
 import NIOCore
 import NIOEmbedded
-@testable import RedirectServer
 import Testing
+
+@testable import RedirectServer
 
 /// The request-head deadline on the handler, on the embedded loop's virtual clock.
 @Suite struct HeaderTimeoutTests {

@@ -1,9 +1,10 @@
 import NIOEmbedded
-@testable import RedirectServer
 import ShortLinkCore
 import ShortLinkTesting
 import Synchronization
 import Testing
+
+@testable import RedirectServer
 
 /// The loop's view of the cache: codes changed since the full load are found by their bytes
 /// (the API takes the request's bytes, so no `String` is built), the rest fall through.

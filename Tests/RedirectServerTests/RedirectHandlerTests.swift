@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
-@testable import RedirectServer
 import ShortLinkCore
 import Testing
+
+@testable import RedirectServer
 
 @Suite struct RedirectHandlerTests {
     @Test func get_whenCodeKnown_returnsPreEncoded302AndRecordsClick() throws {
@@ -207,10 +208,13 @@ import Testing
 
     @Test func prefetchAndLanguageHeaders_areCaptured() throws {
         let edge = try EdgeHarness(links: [link("abc", "https://example.com/")])
-        _ = try edge.send(httpRequest("/abc", headers: [
-            "Sec-Purpose: prefetch;prerender", "Purpose: prefetch", "X-Purpose: preview", "X-Moz: prefetch",
-            "Accept-Language: de-CH, en;q=0.5",
-        ]))
+        _ = try edge.send(
+            httpRequest(
+                "/abc",
+                headers: [
+                    "Sec-Purpose: prefetch;prerender", "Purpose: prefetch", "X-Purpose: preview", "X-Moz: prefetch",
+                    "Accept-Language: de-CH, en;q=0.5",
+                ]))
         let click = try #require(try edge.clicks().first)
         #expect(click.secPurpose == "prefetch;prerender")
         #expect(click.purpose == "prefetch")

@@ -1,5 +1,6 @@
-@testable import RedirectServer
 import ShortLinkCore
+
+@testable import RedirectServer
 
 /// A slow, deliberately different (split-into-lines, allocate freely) model of the parsing rules, used as an
 /// oracle by the property tests: the production parser must return `.complete(h)` exactly when this model

@@ -1,7 +1,7 @@
+import ShortLinkCore
 import Testing
 
 @testable import RedirectServer
-import ShortLinkCore
 
 /// Header fields: syntax, recognition, trimming, Host, Connection, Content-Length and Transfer-Encoding.
 @Suite struct RequestHeadParserHeaderTests {
@@ -25,18 +25,22 @@ import ShortLinkCore
         #expect(head[keyPath: try #require(storedField(field))] == nil)
     }
 
-    @Test(arguments: [("HOST: a", KnownHeaderField.host), ("host: a", .host), ("hOsT: a", .host),
+    @Test(arguments: [
+        ("HOST: a", KnownHeaderField.host), ("host: a", .host), ("hOsT: a", .host),
         ("USER-AGENT: a", .captured(.userAgent)), ("user-agent: a", .captured(.userAgent)), ("REFERER: a", .captured(.referer)),
         ("accept-LANGUAGE: a", .captured(.acceptLanguage)), ("SEC-purpose: a", .captured(.secPurpose)), ("PURPOSE: a", .captured(.purpose)),
         ("x-PURPOSE: a", .captured(.xPurpose)), ("X-MOZ: a", .captured(.xMoz)), ("x-forwarded-FOR: a", .forwardedFor),
-        ("FORWARDED: a", .forwarded)])
+        ("FORWARDED: a", .forwarded),
+    ])
     func parse_whenHeaderNameInOtherCase_recognisesIt(_ line: String, _ field: KnownHeaderField) throws {
         let text = field == .host ? request(line) : request("Host: h", line)
         #expect(ParsedRequest(text).text(try #require(storedField(field))) == "a")
     }
 
-    @Test(arguments: ["Hosts: x", "Hast: x", "X-Mox: x", "Referrer: x", "Referex: x", "Purposes: x", "X-Forwarded-Fox: x",
-        "Forwardedd: x", "Sec-Purposf: x", "User_Agent: x", "Accept-Languagf: x", "X-Purposd: x", "Xpurpose: x"])
+    @Test(arguments: [
+        "Hosts: x", "Hast: x", "X-Mox: x", "Referrer: x", "Referex: x", "Purposes: x", "X-Forwarded-Fox: x",
+        "Forwardedd: x", "Sec-Purposf: x", "User_Agent: x", "Accept-Languagf: x", "X-Purposd: x", "Xpurpose: x",
+    ])
     func parse_whenNameOnlyResemblesAStoredHeader_ignoresIt(_ line: String) throws {
         let head = try #require(ParsedRequest(request("Host: h", line)).head)
         let parsed = ParsedRequest(request("Host: h", line))
@@ -48,8 +52,11 @@ import ShortLinkCore
 
     // MARK: Values
 
-    @Test(arguments: [("Referer:x", "x"), ("Referer: x", "x"), ("Referer:  \t x \t ", "x"), ("Referer:\tx\t", "x"),
-        ("Referer: a b\tc", "a b\tc"), ("Referer: \u{e9}t\u{e9}", "\u{e9}t\u{e9}"), ("Referer: ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}", "~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}")])
+    @Test(arguments: [
+        ("Referer:x", "x"), ("Referer: x", "x"), ("Referer:  \t x \t ", "x"), ("Referer:\tx\t", "x"),
+        ("Referer: a b\tc", "a b\tc"), ("Referer: \u{e9}t\u{e9}", "\u{e9}t\u{e9}"),
+        ("Referer: ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}", "~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}"),
+    ])
     func parse_whenValueHasOptionalWhitespace_trimsBothEnds(_ line: String, _ value: String) {
         #expect(ParsedRequest(request("Host: h", line)).text(\.captured[.referer]) == value)
     }
@@ -82,8 +89,10 @@ import ShortLinkCore
         #expect(ParsedRequest(request(" Host: h")).result == .invalid(.malformed))
     }
 
-    @Test(arguments: ["Host : h", "Host\t: h", "Host h", ": h", " : h", "Ho st: h", "Ho(st: h", "H\u{f6}st: h", "Host\0: h",
-        "Host;: h", "Host/x: h", "@: h"])
+    @Test(arguments: [
+        "Host : h", "Host\t: h", "Host h", ": h", " : h", "Ho st: h", "Ho(st: h", "H\u{f6}st: h", "Host\0: h",
+        "Host;: h", "Host/x: h", "@: h",
+    ])
     func parse_whenFieldNameInvalid_returnsMalformed(_ line: String) {
         #expect(ParsedRequest(request("X-A: 1", line)).result == .invalid(.malformed))
     }
@@ -95,9 +104,10 @@ import ShortLinkCore
     // MARK: Repeated fields
 
     @Test func parse_whenForwardingHeadersRepeated_keepsLastOccurrence() {
-        let parsed = ParsedRequest(request(
-            "X-Forwarded-For: 1.1.1.1", "Forwarded: for=a", "Host: h", "x-forwarded-for: 6.6.6.6, 10.0.0.1",
-            "FORWARDED: for=b;proto=https"))
+        let parsed = ParsedRequest(
+            request(
+                "X-Forwarded-For: 1.1.1.1", "Forwarded: for=a", "Host: h", "x-forwarded-for: 6.6.6.6, 10.0.0.1",
+                "FORWARDED: for=b;proto=https"))
         #expect(parsed.text(\.forwardedFor) == "6.6.6.6, 10.0.0.1")
         #expect(parsed.text(\.forwarded) == "for=b;proto=https")
     }
@@ -138,18 +148,19 @@ import ShortLinkCore
 
     // MARK: Connection / keep-alive
 
-    @Test(arguments: [
-        // version, Connection header lines, expected keepAlive
-        ("HTTP/1.1", [], true), ("HTTP/1.1", ["close"], false), ("HTTP/1.1", ["keep-alive"], true),
-        ("HTTP/1.0", [], false), ("HTTP/1.0", ["close"], false), ("HTTP/1.0", ["keep-alive"], true),
-        ("HTTP/1.1", ["keep-alive, close"], false), ("HTTP/1.0", ["close, keep-alive"], false),
-        ("HTTP/1.0", ["keep-alive", "close"], false), ("HTTP/1.1", ["close", "keep-alive"], false),
-        ("HTTP/1.1", ["CLOSE"], false), ("HTTP/1.0", ["Keep-Alive"], true), ("HTTP/1.0", [" \tKEEP-ALIVE\t "], true),
-        ("HTTP/1.1", ["upgrade,  close  ,te"], false), ("HTTP/1.1", [",,close,,"], false),
-        ("HTTP/1.0", ["upgrade", "keep-alive"], true), ("HTTP/1.1", ["closed"], true), ("HTTP/1.1", ["close-ish, xclose"], true),
-        ("HTTP/1.0", ["keep-alives"], false), ("HTTP/1.0", ["keep alive"], false), ("HTTP/1.1", [""], true),
-        ("HTTP/1.1", ["clo se"], true), ("HTTP/1.0", ["keep-alive;x"], false),
-    ] as [(String, [String], Bool)])
+    @Test(
+        arguments: [
+            // version, Connection header lines, expected keepAlive
+            ("HTTP/1.1", [], true), ("HTTP/1.1", ["close"], false), ("HTTP/1.1", ["keep-alive"], true),
+            ("HTTP/1.0", [], false), ("HTTP/1.0", ["close"], false), ("HTTP/1.0", ["keep-alive"], true),
+            ("HTTP/1.1", ["keep-alive, close"], false), ("HTTP/1.0", ["close, keep-alive"], false),
+            ("HTTP/1.0", ["keep-alive", "close"], false), ("HTTP/1.1", ["close", "keep-alive"], false),
+            ("HTTP/1.1", ["CLOSE"], false), ("HTTP/1.0", ["Keep-Alive"], true), ("HTTP/1.0", [" \tKEEP-ALIVE\t "], true),
+            ("HTTP/1.1", ["upgrade,  close  ,te"], false), ("HTTP/1.1", [",,close,,"], false),
+            ("HTTP/1.0", ["upgrade", "keep-alive"], true), ("HTTP/1.1", ["closed"], true), ("HTTP/1.1", ["close-ish, xclose"], true),
+            ("HTTP/1.0", ["keep-alives"], false), ("HTTP/1.0", ["keep alive"], false), ("HTTP/1.1", [""], true),
+            ("HTTP/1.1", ["clo se"], true), ("HTTP/1.0", ["keep-alive;x"], false),
+        ] as [(String, [String], Bool)])
     func parse_whenConnectionHeaderVaries_returnsKeepAlive(_ version: String, _ connection: [String], _ expected: Bool) throws {
         var text = "GET / \(version)\r\nHost: h\r\n"
         for value in connection { text += "Connection: \(value)\r\n" }
@@ -169,8 +180,10 @@ import ShortLinkCore
         #expect(ParsedRequest(request("Host: h", "Content-Length: \(value)")).result == .invalid(.bodyNotAllowed))
     }
 
-    @Test(arguments: ["", " ", "abc", "-1", "+1", "1 2", "0x0", "0,0", "1,1", "0.0", "9223372036854775808",
-        "99999999999999999999999", "\u{661}", "0;"])
+    @Test(arguments: [
+        "", " ", "abc", "-1", "+1", "1 2", "0x0", "0,0", "1,1", "0.0", "9223372036854775808",
+        "99999999999999999999999", "\u{661}", "0;",
+    ])
     func parse_whenContentLengthNotDigits_returnsMalformed(_ value: String) {
         #expect(ParsedRequest(request("Host: h", "Content-Length: \(value)")).result == .invalid(.malformed))
     }

@@ -54,7 +54,9 @@ import Testing
             let buffer = requests.flatMap(\.bytes)
             var offset = 0
             for request in requests {
-                let result = buffer.withUnsafeBytes { RequestHeadParser.parse(UnsafeRawBufferPointer(rebasing: $0[offset...]), limits: RequestHeadLimits()) }
+                let result = buffer.withUnsafeBytes {
+                    RequestHeadParser.parse(UnsafeRawBufferPointer(rebasing: $0[offset...]), limits: RequestHeadLimits())
+                }
                 guard case .complete(let head) = result,
                     request.mismatch(in: head, buffer: Array(buffer[offset...])) == nil
                 else {

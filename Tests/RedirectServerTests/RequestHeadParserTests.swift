@@ -1,7 +1,7 @@
+import ShortLinkCore
 import Testing
 
 @testable import RedirectServer
-import ShortLinkCore
 
 /// Request line, request-target, line endings, framing and pipelining.
 @Suite struct RequestHeadParserTests {
@@ -35,9 +35,11 @@ import ShortLinkCore
         #expect(parseBytes([]) == .incomplete)
     }
 
-    @Test(arguments: ["G", "GET", "GET ", "GET /a", "GET /a ", "GET /a HTTP/1.", "GET /a HTTP/1.1", "GET /a HTTP/1.1\r",
+    @Test(arguments: [
+        "G", "GET", "GET ", "GET /a", "GET /a ", "GET /a HTTP/1.", "GET /a HTTP/1.1", "GET /a HTTP/1.1\r",
         "GET /a HTTP/1.1\r\n", "GET /a HTTP/1.1\r\nHost", "GET /a HTTP/1.1\r\nHost: x", "GET /a HTTP/1.1\r\nHost: x\r",
-        "GET /a HTTP/1.1\r\nHost: x\r\n", "GET /a HTTP/1.1\r\nHost: x\r\n\r", "\r", "\r\n", "\r\n\r\nGET"])
+        "GET /a HTTP/1.1\r\nHost: x\r\n", "GET /a HTTP/1.1\r\nHost: x\r\n\r", "\r", "\r\n", "\r\n\r\nGET",
+    ])
     func parse_whenHeadNotFinished_returnsIncomplete(_ text: String) {
         #expect(ParsedRequest(text).result == .incomplete)
     }
@@ -56,22 +58,28 @@ import ShortLinkCore
         #expect(head.method == .other)
     }
 
-    @Test(arguments: [" GET / HTTP/1.1", "G(T / HTTP/1.1", "GE\u{7F}T / HTTP/1.1", "GÉT / HTTP/1.1", "G@T / HTTP/1.1",
-        "GET\t/ HTTP/1.1", "GE\0T / HTTP/1.1", "GET:/ HTTP/1.1"])
+    @Test(arguments: [
+        " GET / HTTP/1.1", "G(T / HTTP/1.1", "GE\u{7F}T / HTTP/1.1", "GÉT / HTTP/1.1", "G@T / HTTP/1.1",
+        "GET\t/ HTTP/1.1", "GE\0T / HTTP/1.1", "GET:/ HTTP/1.1",
+    ])
     func parse_whenMethodNotAToken_returnsMalformed(_ line: String) {
         #expect(ParsedRequest(line + "\r\nHost: a\r\n\r\n").result == .invalid(.malformed))
     }
 
     // MARK: Spacing and version
 
-    @Test(arguments: ["GET  / HTTP/1.1", "GET /  HTTP/1.1", "GET / HTTP/1.1 ", "GET /HTTP/1.1", "GET / HTTP/1.1\t",
-        "GET\t/\tHTTP/1.1", "GET /", "GET / ", "GET", "GET / HTTP/1.1 extra"])
+    @Test(arguments: [
+        "GET  / HTTP/1.1", "GET /  HTTP/1.1", "GET / HTTP/1.1 ", "GET /HTTP/1.1", "GET / HTTP/1.1\t",
+        "GET\t/\tHTTP/1.1", "GET /", "GET / ", "GET", "GET / HTTP/1.1 extra",
+    ])
     func parse_whenRequestLineSpacingWrong_returnsMalformed(_ line: String) {
         #expect(ParsedRequest(line + "\r\nHost: a\r\n\r\n").result == .invalid(.malformed))
     }
 
-    @Test(arguments: ["HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/1.10", "HTTP/1.1x", "HTTP/11", "http/1.1", "HTTP/1",
-        "HTTPS/1.1", "HTTP/1.01", "HTTP/ 1.1"])
+    @Test(arguments: [
+        "HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/1.10", "HTTP/1.1x", "HTTP/11", "http/1.1", "HTTP/1",
+        "HTTPS/1.1", "HTTP/1.01", "HTTP/ 1.1",
+    ])
     func parse_whenVersionNotHTTP10Or11_returnsMalformed(_ version: String) {
         #expect(ParsedRequest("GET / \(version)\r\nHost: a\r\n\r\n").result == .invalid(.malformed))
     }
@@ -89,12 +97,13 @@ import ShortLinkCore
 
     // MARK: Origin-form target
 
-    @Test(arguments: [
-        // target, path, query (nil = no '?')
-        ("/", "/", nil), ("/abc", "/abc", nil), ("/a?b=1&c=2", "/a", "b=1&c=2"), ("/a?", "/a", ""), ("/?", "/", ""),
-        ("/a?b?c", "/a", "b?c"), ("/a#frag", "/a", nil), ("/a?q#frag", "/a", "q"), ("/a#f?x", "/a", nil),
-        ("/a?#", "/a", ""), ("/#", "/", nil), ("//double", "//double", nil), ("/%2F~!$&'()*+,;=:@", "/%2F~!$&'()*+,;=:@", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            // target, path, query (nil = no '?')
+            ("/", "/", nil), ("/abc", "/abc", nil), ("/a?b=1&c=2", "/a", "b=1&c=2"), ("/a?", "/a", ""), ("/?", "/", ""),
+            ("/a?b?c", "/a", "b?c"), ("/a#frag", "/a", nil), ("/a?q#frag", "/a", "q"), ("/a#f?x", "/a", nil),
+            ("/a?#", "/a", ""), ("/#", "/", nil), ("//double", "//double", nil), ("/%2F~!$&'()*+,;=:@", "/%2F~!$&'()*+,;=:@", nil),
+        ] as [(String, String, String?)])
     func parse_whenOriginFormTarget_returnsPathAndQuery(_ target: String, _ path: String, _ query: String?) throws {
         let parsed = ParsedRequest(request("Host: a", target: target))
         let head = try #require(parsed.head)
@@ -111,13 +120,14 @@ import ShortLinkCore
 
     // MARK: Absolute-form target
 
-    @Test(arguments: [
-        // target, authority, path, query
-        ("http://example.com/p?q", "example.com", "/p", "q"), ("https://h:8080/a/b", "h:8080", "/a/b", nil),
-        ("HTTP://H/", "H", "/", nil), ("hTTpS://h/x", "h", "/x", nil), ("http://h", "h", "", nil),
-        ("http://h?x=1", "h", "", "x=1"), ("http://h#f", "h", "", nil), ("http://h/p#f?x", "h", "/p", nil),
-        ("http://[::1]:80/p", "[::1]:80", "/p", nil), ("http://h?", "h", "", ""),
-    ] as [(String, String, String, String?)])
+    @Test(
+        arguments: [
+            // target, authority, path, query
+            ("http://example.com/p?q", "example.com", "/p", "q"), ("https://h:8080/a/b", "h:8080", "/a/b", nil),
+            ("HTTP://H/", "H", "/", nil), ("hTTpS://h/x", "h", "/x", nil), ("http://h", "h", "", nil),
+            ("http://h?x=1", "h", "", "x=1"), ("http://h#f", "h", "", nil), ("http://h/p#f?x", "h", "/p", nil),
+            ("http://[::1]:80/p", "[::1]:80", "/p", nil), ("http://h?", "h", "", ""),
+        ] as [(String, String, String, String?)])
     func parse_whenAbsoluteFormTarget_returnsAuthorityPathAndQuery(
         _ target: String, _ authority: String, _ path: String, _ query: String?
     ) throws {
@@ -135,9 +145,11 @@ import ShortLinkCore
         #expect(head.query == ByteRange(start: 16, count: 1))
     }
 
-    @Test(arguments: ["*", "foo", "example.com:443", "example.com", "http:/x", "http//x", "http:x", "http:", "http://",
+    @Test(arguments: [
+        "*", "foo", "example.com:443", "example.com", "http:/x", "http//x", "http:x", "http:", "http://",
         "http:///p", "http://?q", "ftp://h/", "httpx://h/", "https//h", "http://user@h/", "http://h\\x/", "http://h{}/",
-        "?q", "#f", "%2F"])
+        "?q", "#f", "%2F",
+    ])
     func parse_whenTargetNotOriginOrHttpAbsoluteForm_returnsMalformed(_ target: String) {
         #expect(ParsedRequest(request("Host: a", target: target)).result == .invalid(.malformed))
     }
@@ -158,12 +170,14 @@ import ShortLinkCore
         #expect(parsed.text(\.host) == "a")
     }
 
-    @Test(arguments: ["\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", "\r\rGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    @Test(arguments: [
+        "\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", "\r\rGET / HTTP/1.1\r\nHost: a\r\n\r\n",
         "\r GET / HTTP/1.1\r\nHost: a\r\n\r\n", "\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
         "GET / HTTP/1.1\nHost: a\r\n\r\n", "GET / HTTP/1.1\rHost: a\r\n\r\n", "GET / HTTP/1.1\r\r\nHost: a\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: a\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\n\n", "GET / HTTP/1.1\r\nHost: a\r\n\r\r\n",
         "GET / HTTP/1.1\r\nHost: a\r\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\nb\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: a\r\nX: 1\rY: 2\r\n\r\n", "GET / HTTP/1.1\r\n\n", "GET / HTTP/1.1\r\nHost: a\r\n\rX"])
+        "GET / HTTP/1.1\r\nHost: a\r\nX: 1\rY: 2\r\n\r\n", "GET / HTTP/1.1\r\n\n", "GET / HTTP/1.1\r\nHost: a\r\n\rX",
+    ])
     func parse_whenBareCROrLF_returnsMalformed(_ text: String) {
         #expect(ParsedRequest(text).result == .invalid(.malformed))
     }

@@ -1,5 +1,6 @@
-@testable import RedirectServer
 import Testing
+
+@testable import RedirectServer
 
 @Suite struct TargetSchemeTests {
     @Test(arguments: ["https://example.com/", "http://example.com", "HTTPS://EXAMPLE.COM/x", "Http://a"])

@@ -1,5 +1,6 @@
 import ShortLinkCore
 import ShortLinkTesting
+
 @testable import RedirectServer
 
 // MARK: - Parsing helpers
@@ -78,7 +79,8 @@ let storedHeaderNames: [(name: String, field: KnownHeaderField)] =
 
 /// Every range of a head, for bounds checks.
 func allRanges(of head: RequestHead) -> [ByteRange] {
-    let optional = [head.query, head.host, head.forwardedFor, head.forwarded, head.authority]
+    let optional =
+        [head.query, head.host, head.forwardedFor, head.forwarded, head.authority]
         + CapturedHeader.allCases.map { head.captured[$0] }
     return [head.path] + optional.compactMap { $0 }
 }

@@ -1,6 +1,7 @@
 import AdminAPI
-@testable import ShortLinkApp
 import Testing
+
+@testable import ShortLinkApp
 
 /// The admin access settings (public URL, CORS origins, rate limit) as read from the environment.
 @Suite struct AdminAccessConfigurationTests {

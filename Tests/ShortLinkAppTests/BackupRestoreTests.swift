@@ -1,9 +1,10 @@
 import Foundation
 import LibPQ
-@testable import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
 import Testing
+
+@testable import ShortLinkApp
 
 /// `shortlinks backup` and `shortlinks restore` through the real binary: a round trip of
 /// links, tags, clicks and rollups into an empty database; a non-empty target refused

@@ -13,7 +13,7 @@ import Testing
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
     private static let humans = [iPhone, windows, "python-requests/2.31.0"]
     private static let inApp = [
-        "Mozilla/5.0 (Linux; Android 12; Pixel 6 Build/SQ3A.220705.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/460.0.0.48.109;]",
+        "Mozilla/5.0 (Linux; Android 12; Pixel 6 Build/SQ3A.220705.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 [FB_IAB/FB4A;FBAV/460.0.0.48.109;]"
     ]
     private static let expectedLine =
         #"{"bots":{"total":3,"detected":3},"humans":{"total":3,"flagged":1},"inapp":{"total":1,"flagged":0},"labeled":{"total":2,"device":2,"os":1,"browser":2}}"#

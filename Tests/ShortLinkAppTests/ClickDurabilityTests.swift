@@ -37,7 +37,9 @@ import Testing
         // The edge kept answering from its cache while the database was away.
         #expect(answeredDuringOutage > 100)
         let stored = try await clickCounts(pool, code: "outage")
-        print("postgres outage: answered \(answered) (\(answeredDuringOutage) during the outage), stored \(stored.rows), distinct \(stored.distinct), retries \(service.clicks.statistics.retries)")
+        print(
+            "postgres outage: answered \(answered) (\(answeredDuringOutage) during the outage), stored \(stored.rows), distinct \(stored.distinct), retries \(service.clicks.statistics.retries)"
+        )
         #expect(stored.rows == answered)
         #expect(stored.distinct == stored.rows)
         #expect(service.clicks.statistics.retries > 0)
@@ -79,7 +81,9 @@ import Testing
         try await waitUntil { try await clickCounts(db.pool, code: "crash").rows >= answered }
         try await restarted.stop(with: SIGTERM)
         let stored = try await clickCounts(db.pool, code: "crash")
-        print("kill -9 under traffic: answered \(answered), stored before restart \(storedAtCrash), stored after replay \(stored.rows), lost \(max(0, answered - stored.rows))")
+        print(
+            "kill -9 under traffic: answered \(answered), stored before restart \(storedAtCrash), stored after replay \(stored.rows), lost \(max(0, answered - stored.rows))"
+        )
         #expect(answered > 100)
         // One request may have been captured whose response the client never read.
         #expect(stored.rows >= answered && stored.rows <= answered + 1)

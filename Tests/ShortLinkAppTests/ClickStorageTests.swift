@@ -1,10 +1,10 @@
 import ClickPipeline
-import Prometheus
-import ShortLinkApp
 import EmbeddedPostgres
 import Foundation
 import LibPQ
 import Logging
+import Prometheus
+import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
 import Storage
@@ -115,7 +115,10 @@ import Testing
             ("GET", ["User-Agent: \(browser)", "X-Moz: prefetch"], "prefetch:x-moz"),
             ("GET", [], "ua:empty"),
             ("GET", ["User-Agent: Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"], "preview:slack"),
-            ("GET", ["User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36"], "headless:chrome"),
+            (
+                "GET", ["User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36"],
+                "headless:chrome"
+            ),
             ("GET", ["User-Agent: curl/8.4.0"], "library:curl"),
             ("GET", ["User-Agent: Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"], "crawler:googlebot"),
             ("GET", ["User-Agent: AcmeSpider/3.1"], "keyword:spider"),

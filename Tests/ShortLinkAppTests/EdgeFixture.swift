@@ -1,7 +1,7 @@
 import LibPQ
+import Logging
 import NIOCore
 import NIOPosix
-import Logging
 import RedirectServer
 import ShortLinkCore
 import ShortLinkTesting

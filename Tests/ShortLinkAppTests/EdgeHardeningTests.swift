@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import LibPQ
 import RedirectServer
 import ShortLinkTesting
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The per-client connection cap and the edge's metrics, over loopback.
 @Suite(.teardown) struct EdgeHardeningTests {

@@ -1,8 +1,8 @@
 import Foundation
 import LibPQ
+import Logging
 import NIOCore
 import NIOPosix
-import Logging
 import RedirectServer
 import ServiceLifecycle
 import ShortLinkCore

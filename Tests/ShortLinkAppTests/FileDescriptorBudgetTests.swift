@@ -1,5 +1,6 @@
-@testable import ShortLinkApp
 import Testing
+
+@testable import ShortLinkApp
 
 /// How the descriptor limit is split between the listeners.
 @Suite struct FileDescriptorBudgetTests {

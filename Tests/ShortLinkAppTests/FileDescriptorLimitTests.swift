@@ -1,7 +1,8 @@
 import Foundation
-@testable import ShortLinkApp
 import ShortLinkTesting
 import Testing
+
+@testable import ShortLinkApp
 
 /// The real `shortlinks serve` under a small descriptor limit: more idle connections than
 /// descriptors must not kill it (libdispatch's worker monitor traps when it cannot open

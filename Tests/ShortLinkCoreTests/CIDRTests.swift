@@ -59,7 +59,10 @@ import Testing
         ("1.2.3.4/32", ["1.2.3.4"], ["1.2.3.3", "1.2.3.5"]),
         ("128.0.0.0/1", ["128.0.0.0", "255.255.255.255"], ["127.255.255.255"]),
         ("2001:db8::/32", ["2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"], ["2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::"]),
-        ("2001:db8:abcd:1200::/56", ["2001:db8:abcd:1200::", "2001:db8:abcd:12ff:ffff:ffff:ffff:ffff"], ["2001:db8:abcd:11ff:ffff:ffff:ffff:ffff", "2001:db8:abcd:1300::"]),
+        (
+            "2001:db8:abcd:1200::/56", ["2001:db8:abcd:1200::", "2001:db8:abcd:12ff:ffff:ffff:ffff:ffff"],
+            ["2001:db8:abcd:11ff:ffff:ffff:ffff:ffff", "2001:db8:abcd:1300::"]
+        ),
         ("2001:db8::8000:0:0:0/65", ["2001:db8::8000:0:0:0", "2001:db8::ffff:ffff:ffff:ffff"], ["2001:db8::7fff:ffff:ffff:ffff", "2001:db8:0:1::"]),
         ("2001:db8::/127", ["2001:db8::", "2001:db8::1"], ["2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8::2"]),
         ("::1/128", ["::1"], ["::", "::2"]),

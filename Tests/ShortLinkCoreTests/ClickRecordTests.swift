@@ -45,8 +45,10 @@ private func setLength(_ length: UInt32, at offset: Int, in bytes: inout [UInt8]
             id: eventID, linkID: linkID, timestamp: when, clientIP: nil, method: .get,
             userAgent: "", referer: "", acceptLanguage: "", secPurpose: "", purpose: "", xPurpose: "", xMoz: "")
         let decoded = try roundTrip(event)
-        let values = [decoded.userAgent, decoded.referer, decoded.acceptLanguage, decoded.secPurpose,
-                      decoded.purpose, decoded.xPurpose, decoded.xMoz]
+        let values = [
+            decoded.userAgent, decoded.referer, decoded.acceptLanguage, decoded.secPurpose,
+            decoded.purpose, decoded.xPurpose, decoded.xMoz,
+        ]
         #expect(values == Array(repeating: "", count: 7))
     }
 
@@ -140,8 +142,11 @@ private func setLength(_ length: UInt32, at offset: Int, in bytes: inout [UInt8]
         #expect(bytes.count == ClickRecord.fixedLength + ClickRecord.fieldCount * (2 + ClickRecord.maximumFieldLength))
         let decoded = try roundTrip(event)
         let cut = String(repeating: "x", count: ClickRecord.maximumFieldLength)
-        #expect([decoded.userAgent, decoded.referer, decoded.acceptLanguage, decoded.secPurpose,
-                 decoded.purpose, decoded.xPurpose, decoded.xMoz] == Array(repeating: cut, count: 7))
+        #expect(
+            [
+                decoded.userAgent, decoded.referer, decoded.acceptLanguage, decoded.secPurpose,
+                decoded.purpose, decoded.xPurpose, decoded.xMoz,
+            ] == Array(repeating: cut, count: 7))
     }
 
     @Test func append_whenCutSplitsAScalar_stillDecodesTheWholePrefix() throws {
@@ -160,15 +165,18 @@ private func setLength(_ length: UInt32, at offset: Int, in bytes: inout [UInt8]
 @Suite struct ClickRecordStreamTests {
     static func randomEvents(_ count: Int, seed: UInt64) -> [ClickEvent] {
         var generator = SplitMix64(seed: seed)
-        let pool: [String?] = [nil, "", "curl/8.5.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)", "ünïcødé ✓", "prefetch",
-                               String(repeating: "long-", count: 100)]
+        let pool: [String?] = [
+            nil, "", "curl/8.5.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)", "ünïcødé ✓", "prefetch",
+            String(repeating: "long-", count: 100),
+        ]
         func header() -> String? { pool[Int(generator.next() % UInt64(pool.count))] }
         return (0..<count).map { _ in
-            let ip: IPAddress? = switch generator.next() % 3 {
-            case 0: nil
-            case 1: IPAddress(ipv4: UInt32(truncatingIfNeeded: generator.next()))
-            default: IPAddress(high: generator.next(), low: generator.next())
-            }
+            let ip: IPAddress? =
+                switch generator.next() % 3 {
+                case 0: nil
+                case 1: IPAddress(ipv4: UInt32(truncatingIfNeeded: generator.next()))
+                default: IPAddress(high: generator.next(), low: generator.next())
+                }
             return ClickEvent(
                 id: .random(using: &generator), linkID: .random(using: &generator),
                 timestamp: Timestamp(microsecondsSinceEpoch: Int64(bitPattern: generator.next())),

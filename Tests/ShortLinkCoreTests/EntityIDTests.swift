@@ -10,7 +10,10 @@ import Testing
         #expect(id.bytes.first == 0x01 && id.bytes.last == 0x10)
     }
 
-    @Test(arguments: ["", "0123456789abcdef", "01234567-89ab-cdef-fedc-ba987654321", "01234567-89ab-cdef-fedc-ba98765432100", "0123456789ab-cdef-fedc-ba9876543210-", "g1234567-89ab-cdef-fedc-ba9876543210"])
+    @Test(arguments: [
+        "", "0123456789abcdef", "01234567-89ab-cdef-fedc-ba987654321", "01234567-89ab-cdef-fedc-ba98765432100",
+        "0123456789ab-cdef-fedc-ba9876543210-", "g1234567-89ab-cdef-fedc-ba9876543210",
+    ])
     func parse_rejectsMalformed(_ text: String) {
         #expect(EntityID(text) == nil)
     }
@@ -66,7 +69,10 @@ import Testing
 
     @Test func normalized_countsCodePointsAndBytes_andRefusesControls() throws {
         func rule(_ name: String) -> String? {
-            do throws(ValidationError) { _ = try Names.normalized(name, field: "name"); return nil } catch { return error.rule }
+            do throws(ValidationError) {
+                _ = try Names.normalized(name, field: "name")
+                return nil
+            } catch { return error.rule }
         }
         #expect(rule("a" + String(repeating: "\u{301}", count: 199)) == nil, "200 code points")
         #expect(rule("a" + String(repeating: "\u{301}", count: 200)) == "too_long", "one character, 201 code points")

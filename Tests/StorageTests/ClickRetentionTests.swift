@@ -2,8 +2,9 @@ import LibPQ
 import Logging
 import ShortLinkCore
 import ShortLinkTesting
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 /// Retention over the default partition too (issue 14 #22), on a real Postgres: old rows
 /// that landed in `clicks_default` are deleted in bounded batches, old partitions dropped,
@@ -55,10 +56,13 @@ import Testing
         #expect(outcome.defaultRowsDeleted == 25)
         #expect(outcome.batches == 4, "25 rows in batches of at most 7")
         #expect(try await fixture.count("SELECT count(*) FROM clicks_default") == 3, "the 2099 rows are newer than the cutoff")
-        #expect(try await fixture.count("SELECT count(*) FROM clicks WHERE \"timestamp\" < $1",
-            [PGTimestamp(microsecondsSinceEpoch: outcome.cutoff.microsecondsSinceEpoch)]) == 0)
+        #expect(
+            try await fixture.count(
+                "SELECT count(*) FROM clicks WHERE \"timestamp\" < $1",
+                [PGTimestamp(microsecondsSinceEpoch: outcome.cutoff.microsecondsSinceEpoch)]) == 0)
         #expect(try await fixture.count("SELECT count(*) FROM clicks") == 7)
-        #expect(try await fixture.count("SELECT sum(clicks)::int FROM link_rollups_daily WHERE link_id = $1", [link.id.pg]) == rollupsBefore,
+        #expect(
+            try await fixture.count("SELECT sum(clicks)::int FROM link_rollups_daily WHERE link_id = $1", [link.id.pg]) == rollupsBefore,
             "rollups stay")
 
         let records = log.records.filter { $0.level == .info }

@@ -44,7 +44,9 @@ import Testing
     @Test func list_filtersAndPaginates() async throws {
         let f = try await Fixture.make()
         onTeardown { await f.db.drop() }
-        for index in 0..<5 { _ = try await f.link("p\(index)", campaign: index.isMultiple(of: 2) ? f.campaign.id : nil, tags: index < 2 ? ["hot"] : []) }
+        for index in 0..<5 {
+            _ = try await f.link("p\(index)", campaign: index.isMultiple(of: 2) ? f.campaign.id : nil, tags: index < 2 ? ["hot"] : [])
+        }
         #expect(try await f.links.list(LinkFilter(campaignID: f.campaign.id)).count == 3)
         #expect(Set(try await f.links.list(LinkFilter(tag: "hot")).map(\.shortCode.rawValue)) == ["p0", "p1"])
         let page1 = try await f.links.list(LinkFilter(limit: 2))

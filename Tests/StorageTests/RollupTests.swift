@@ -1,8 +1,9 @@
 import LibPQ
 import ShortLinkCore
 import ShortLinkTesting
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 /// Rollups written by the click writer's own path (`PostgresClickStore.write`) against
 /// raw clicks, on a real Postgres with the hll extension.
@@ -55,7 +56,10 @@ import Testing
                 SELECT count(DISTINCT visitor_hash) FROM clicks c
                 WHERE \(condition) AND (NOT $3 OR NOT c.is_bot) AND c."timestamp" >= $1 AND c."timestamp" < $2
                 """,
-                [PGTimestamp(microsecondsSinceEpoch: from.microsecondsSinceEpoch), PGTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch), humansOnly]
+                [
+                    PGTimestamp(microsecondsSinceEpoch: from.microsecondsSinceEpoch), PGTimestamp(microsecondsSinceEpoch: to.microsecondsSinceEpoch),
+                    humansOnly,
+                ]
             )[0].decode(0, as: Int64.self)
         }
 
@@ -265,8 +269,10 @@ import Testing
                     WHERE \(condition) AND ($1 OR NOT c.is_bot) AND c."timestamp" >= $2 AND c."timestamp" < $3
                     GROUP BY l.id ORDER BY 2 DESC, l.id LIMIT $4
                     """,
-                    [includeBots, PGTimestamp(microsecondsSinceEpoch: firstDay.microsecondsSinceEpoch),
-                     PGTimestamp(microsecondsSinceEpoch: endDay.microsecondsSinceEpoch), top]
+                    [
+                        includeBots, PGTimestamp(microsecondsSinceEpoch: firstDay.microsecondsSinceEpoch),
+                        PGTimestamp(microsecondsSinceEpoch: endDay.microsecondsSinceEpoch), top,
+                    ]
                 ).map { "\(try $0.decode(0, as: String.self))=\(try $0.decode(1, as: Int64.self))" }
                 #expect(report.topLinks?.map { "\($0.shortCode)=\($0.clicks)" } == expected, "\(scope) \(fromText)…\(toText) top \(top)")
             }
@@ -295,9 +301,10 @@ import Testing
                 to: try #require(ISO8601.parse("2026-03-31T00:00:00+02:00")), interval: .day, timeZone: "Europe/Berlin"))
         #expect(spring.series.map(\.clicks) == [24, 24, 23, 24])
         #expect(spring.series.map(\.utcOffsetSeconds) == [3600, 3600, 3600, 7200])
-        #expect(spring.series.map(\.start.iso8601) == [
-            "2026-03-26T23:00:00.000000Z", "2026-03-27T23:00:00.000000Z", "2026-03-28T23:00:00.000000Z", "2026-03-29T22:00:00.000000Z",
-        ])
+        #expect(
+            spring.series.map(\.start.iso8601) == [
+                "2026-03-26T23:00:00.000000Z", "2026-03-27T23:00:00.000000Z", "2026-03-28T23:00:00.000000Z", "2026-03-29T22:00:00.000000Z",
+            ])
         let autumn = try await world.metrics.report(
             MetricsQuery(
                 scope: .link(link), from: try #require(ISO8601.parse("2026-10-23T00:00:00+02:00")),
@@ -458,7 +465,8 @@ import Testing
         #expect(after.totals == before.totals)
         #expect(after.series == before.series)
         // A rebuild of every day leaves the days without raw clicks alone.
-        _ = try await RollupMaintenance(pool: world.pool).rebuild(days: (old.microsecondsSinceEpoch / 86_400_000_000 - 2)...(now.microsecondsSinceEpoch / 86_400_000_000))
+        _ = try await RollupMaintenance(pool: world.pool).rebuild(
+            days: (old.microsecondsSinceEpoch / 86_400_000_000 - 2)...(now.microsecondsSinceEpoch / 86_400_000_000))
         #expect(try await world.metrics.report(query).totals == before.totals)
     }
 }

@@ -27,23 +27,27 @@ import Testing
 
 @Suite struct TAPReportTests {
     @Test func report_namesFailingTests_withTheirDiagnostics() {
-        let report = TAPReport(parsing: """
-            1..3
-            ok 1 - first
-            not ok 2 - tags are unique
-            # Failed test 2: "tags are unique"
-            #         have: 23505 tags_name_key
-            #         want: 23505 tags_name_other
-            ok 3 - third
-            # Looks like you failed 1 test of 3
-            """)
+        let report = TAPReport(
+            parsing: """
+                1..3
+                ok 1 - first
+                not ok 2 - tags are unique
+                # Failed test 2: "tags are unique"
+                #         have: 23505 tags_name_key
+                #         want: 23505 tags_name_other
+                ok 3 - third
+                # Looks like you failed 1 test of 3
+                """)
         #expect(report.planned == 3)
         #expect(report.passed == 2)
-        #expect(report.failures == [
-            .init(number: 2, name: "tags are unique", diagnostics: [
-                #"# Failed test 2: "tags are unique""#, "#         have: 23505 tags_name_key", "#         want: 23505 tags_name_other",
-            ]),
-        ])
+        #expect(
+            report.failures == [
+                .init(
+                    number: 2, name: "tags are unique",
+                    diagnostics: [
+                        #"# Failed test 2: "tags are unique""#, "#         have: 23505 tags_name_key", "#         want: 23505 tags_name_other",
+                    ])
+            ])
         #expect(!report.isSuccess)
     }
 

@@ -2,8 +2,9 @@ import LibPQ
 import Logging
 import ShortLinkCore
 import ShortLinkTesting
-@testable import Storage
 import Testing
+
+@testable import Storage
 
 /// What a real Postgres refuses comes out of Storage as a typed ``StorageError``, one code per
 /// constraint the schema names for it, and the SQLSTATE classes for the rest.

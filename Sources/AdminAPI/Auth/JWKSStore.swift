@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JWTKit
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The OIDC signing keys, loaded from a JWKS file or URL and kept for `refreshSeconds`.
 /// A token signed with a key the set does not have forces a reload, at most once per

@@ -21,7 +21,8 @@ final class RateLimiter: Sendable {
     /// - Parameter caller: a stable key of the authenticated caller (`token:<id>`, `oidc:<user id>`).
     func take(_ caller: String) -> TokenBucket.Decision {
         let time = now()
-        let rate = configuration.perSecond, burst = configuration.burst
+        let rate = configuration.perSecond
+        let burst = configuration.burst
         return buckets.withLock { buckets in
             if buckets[caller] == nil {
                 if buckets.count >= configuration.maxTrackedCallers {

@@ -17,7 +17,7 @@ public enum TokenLifetime {
         let unit = units[last]
         let digits = unit == nil ? Substring(text) : text.dropLast()
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-              let count = Int64(digits)
+            let count = Int64(digits)
         else { return nil }
         let (seconds, overflow) = count.multipliedReportingOverflow(by: unit ?? 1)
         return overflow ? nil : seconds

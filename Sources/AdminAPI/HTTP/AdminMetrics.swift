@@ -6,13 +6,15 @@ import Prometheus
 /// template, e.g. `/api/v1/links/{linkId}`, so the label set stays small).
 struct AdminMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
-    static var requests: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "shortlinks", subsystem: "admin", metricName: "requests", unitName: "total",
-        helpText: "Admin API requests by method, route template and status.")
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "shortlinks", subsystem: "admin", metricName: "requests", unitName: "total",
+            helpText: "Admin API requests by method, route template and status.")
     }
-    static var duration: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "shortlinks", subsystem: "admin", metricName: "request_duration", unitName: "seconds",
-        helpText: "Admin API request latency by method and route template.")
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "shortlinks", subsystem: "admin", metricName: "request_duration", unitName: "seconds",
+            helpText: "Admin API request latency by method and route template.")
     }
     static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),

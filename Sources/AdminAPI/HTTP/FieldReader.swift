@@ -125,8 +125,10 @@ struct FieldReader {
     func finish() throws(APIError) {
         let errors = allShapeErrors
         guard errors.isEmpty else {
-            throw APIError(.invalidRequest, "the body has \(errors.count) invalid field(s): "
-                + errors.map(\.field).joined(separator: ", "), errors: errors)
+            throw APIError(
+                .invalidRequest,
+                "the body has \(errors.count) invalid field(s): "
+                    + errors.map(\.field).joined(separator: ", "), errors: errors)
         }
     }
 }

@@ -33,9 +33,11 @@ enum RequestBody {
             throw APIError(.validationFailed, "control characters in: " + controls.map(\.field).joined(separator: ", "), errors: controls)
         }
         guard case .object(let members) = value else {
-            throw APIError(.invalidRequest, "the body must be a JSON object", errors: [
-                FieldError(field: "", code: "type", message: "must be an object, not \(value.typeName)")
-            ])
+            throw APIError(
+                .invalidRequest, "the body must be a JSON object",
+                errors: [
+                    FieldError(field: "", code: "type", message: "must be an object, not \(value.typeName)")
+                ])
         }
         return FieldReader(members: members, path: "")
     }

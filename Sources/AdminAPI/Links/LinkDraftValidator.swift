@@ -80,8 +80,11 @@ struct LinkDraftValidator: Sendable {
             }
         }
         guard errors.isEmpty, let clientID else {
-            return .failure(APIError(.validationFailed, "the link breaks \(errors.count) rule(s): "
-                + errors.map(\.field).joined(separator: ", "), errors: errors))
+            return .failure(
+                APIError(
+                    .validationFailed,
+                    "the link breaks \(errors.count) rule(s): "
+                        + errors.map(\.field).joined(separator: ", "), errors: errors))
         }
         let link = NewLink(
             shortCode: code ?? generator.next(), originalURL: draft.originalURL, redirectStatus: status,

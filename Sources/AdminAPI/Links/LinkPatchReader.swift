@@ -31,7 +31,9 @@ enum LinkPatchReader {
         case .absent: break
         case .null: patch.campaignID = .some(nil)
         case .value(let text):
-            if let id = EntityID(text) { patch.campaignID = .some(id) } else {
+            if let id = EntityID(text) {
+                patch.campaignID = .some(id)
+            } else {
                 errors.append(FieldError(field: "campaignId", code: "format", message: "must be a UUID"))
             }
         }
@@ -40,7 +42,9 @@ enum LinkPatchReader {
             if tagErrors.isEmpty { patch.tags = names } else { errors += tagErrors }
         }
         if let redirectStatus {
-            if let status = RedirectStatus(rawValue: redirectStatus) { patch.redirectStatus = status } else {
+            if let status = RedirectStatus(rawValue: redirectStatus) {
+                patch.redirectStatus = status
+            } else {
                 errors.append(FieldError(field: "redirectStatus", code: "redirect_status", message: "must be 301, 302, 307 or 308"))
             }
         }
@@ -55,7 +59,8 @@ enum LinkPatchReader {
             }
         }
         guard errors.isEmpty else {
-            throw APIError(.validationFailed, "the change breaks \(errors.count) rule(s): " + errors.map(\.field).joined(separator: ", "), errors: errors)
+            throw APIError(
+                .validationFailed, "the change breaks \(errors.count) rule(s): " + errors.map(\.field).joined(separator: ", "), errors: errors)
         }
         return patch
     }

@@ -12,24 +12,30 @@ enum StorageErrorMapping {
         func field(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
         if let error = error as? ValidationError {
             let name = field(error.field)
-            return APIError(.validationFailed, "\(name): \(error.message)", errors: [FieldError(field: name, code: error.rule, message: error.message)])
+            return APIError(
+                .validationFailed, "\(name): \(error.message)", errors: [FieldError(field: name, code: error.rule, message: error.message)])
         }
         guard let error = error as? StorageError else { return error }
         switch error.code {
         case .shortCodeTaken:
-            return APIError(.shortCodeTaken, "another link already has this short code",
+            return APIError(
+                .shortCodeTaken, "another link already has this short code",
                 errors: [FieldError(field: field("shortCode"), code: "taken", message: "is already in use")])
         case .clientNameTaken:
-            return APIError(.clientNameTaken, "another client already has this name",
+            return APIError(
+                .clientNameTaken, "another client already has this name",
                 errors: [FieldError(field: field("name"), code: "taken", message: "is already in use")])
         case .campaignNameTaken:
-            return APIError(.campaignNameTaken, "the client already has a campaign with this name",
+            return APIError(
+                .campaignNameTaken, "the client already has a campaign with this name",
                 errors: [FieldError(field: field("name"), code: "taken", message: "is already in use in this client")])
         case .tagNameTaken:
-            return APIError(.tagNameTaken, "another tag already has this name",
+            return APIError(
+                .tagNameTaken, "another tag already has this name",
                 errors: [FieldError(field: field("name"), code: "taken", message: "is already in use")])
         case .emailTaken:
-            return APIError(.emailTaken, "another user already has this e-mail",
+            return APIError(
+                .emailTaken, "another user already has this e-mail",
                 errors: [FieldError(field: field("email"), code: "taken", message: "is already in use")])
         case .unknownClient:
             return APIError.invalid(field("clientId"), "not_found", "no client has this id")

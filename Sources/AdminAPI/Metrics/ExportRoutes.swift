@@ -47,9 +47,11 @@ struct ExportRoutes {
             } catch let unknown as ClickExportResolver.Unknown {
                 throw APIError.notFound(unknown.what)
             } catch let ambiguous as ClickExportResolver.Ambiguous {
-                let message = "names a campaign of several clients (\(ambiguous.clients.joined(separator: ", "))): "
+                let message =
+                    "names a campaign of several clients (\(ambiguous.clients.joined(separator: ", "))): "
                     + "add client=… or give the campaign's id"
-                throw APIError(.invalidRequest, "campaign: " + message,
+                throw APIError(
+                    .invalidRequest, "campaign: " + message,
                     errors: [FieldError(field: "campaign", code: "ambiguous", message: message)])
             }
             return Parameters(filter: result, raw: raw)

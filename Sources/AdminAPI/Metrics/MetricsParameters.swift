@@ -49,7 +49,8 @@ struct MetricsParameters {
         let query = MetricsQuery(
             scope: scope, from: from, to: to, interval: interval, timeZone: zone, includeBots: includeBots, top: top)
         if reader.errors.isEmpty, query.bucketEstimate > Int64(MetricsQuery.maximumBuckets) {
-            reader.fail("interval", "too_many_buckets",
+            reader.fail(
+                "interval", "too_many_buckets",
                 "gives more than \(MetricsQuery.maximumBuckets) buckets for this range; use a longer interval")
         }
         try reader.finish()

@@ -40,19 +40,21 @@ enum MetricsJSON {
     static func render(_ report: MetricsReport, query: MetricsQuery) -> JSONValue {
         func count(_ value: Int64) -> JSONValue { .number(Double(value)) }
         func entries(_ dimension: MetricsDimension, _ key: String) -> JSONValue {
-            .array((report.top[dimension] ?? []).map { entry in
-                [key: entry.value.isEmpty ? .null : .string(entry.value), "clicks": count(entry.clicks)]
-            })
+            .array(
+                (report.top[dimension] ?? []).map { entry in
+                    [key: entry.value.isEmpty ? .null : .string(entry.value), "clicks": count(entry.clicks)]
+                })
         }
-        let cities: JSONValue = .array((report.top[.city] ?? []).map { entry in
-            let parts = entry.value.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-            let country = parts.first.map(String.init) ?? ""
-            let city = parts.count > 1 ? String(parts[1]) : ""
-            return [
-                "city": city.isEmpty ? .null : .string(city), "country": country.isEmpty ? .null : .string(country),
-                "clicks": count(entry.clicks),
-            ]
-        })
+        let cities: JSONValue = .array(
+            (report.top[.city] ?? []).map { entry in
+                let parts = entry.value.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+                let country = parts.first.map(String.init) ?? ""
+                let city = parts.count > 1 ? String(parts[1]) : ""
+                return [
+                    "city": city.isEmpty ? .null : .string(city), "country": country.isEmpty ? .null : .string(country),
+                    "clicks": count(entry.clicks),
+                ]
+            })
         var members: [JSONMember] = [
             JSONMember("scope", scope(query.scope)),
             JSONMember("from", .string(report.from.iso8601)),
@@ -60,34 +62,45 @@ enum MetricsJSON {
             JSONMember("interval", .string(query.interval.rawValue)),
             JSONMember("tz", .string(query.timeZone)),
             JSONMember("includeBots", .bool(query.includeBots)),
-            JSONMember("totals", [
-                "clicks": count(report.totals.clicks),
-                "uniqueVisitors": count(report.totals.uniqueVisitors),
-                "humanClicks": count(report.totals.humanClicks),
-                "botClicks": count(report.totals.botClicks),
-            ]),
-            JSONMember("series", .array(report.series.map { bucket in
+            JSONMember(
+                "totals",
                 [
-                    "start": .string(LocalTime.format(bucket.start, offsetSeconds: bucket.utcOffsetSeconds)),
-                    "clicks": count(bucket.clicks),
-                    "uniqueVisitors": count(bucket.uniqueVisitors),
-                    "botClicks": count(bucket.botClicks),
-                ]
-            })),
-            JSONMember("top", [
-                "countries": entries(.country, "country"),
-                "cities": cities,
-                "referrers": entries(.referrer, "host"),
-                "devices": entries(.device, "device"),
-                "browsers": entries(.browser, "browser"),
-                "os": entries(.os, "os"),
-                "botReasons": entries(.botReason, "reason"),
-            ]),
+                    "clicks": count(report.totals.clicks),
+                    "uniqueVisitors": count(report.totals.uniqueVisitors),
+                    "humanClicks": count(report.totals.humanClicks),
+                    "botClicks": count(report.totals.botClicks),
+                ]),
+            JSONMember(
+                "series",
+                .array(
+                    report.series.map { bucket in
+                        [
+                            "start": .string(LocalTime.format(bucket.start, offsetSeconds: bucket.utcOffsetSeconds)),
+                            "clicks": count(bucket.clicks),
+                            "uniqueVisitors": count(bucket.uniqueVisitors),
+                            "botClicks": count(bucket.botClicks),
+                        ]
+                    })),
+            JSONMember(
+                "top",
+                [
+                    "countries": entries(.country, "country"),
+                    "cities": cities,
+                    "referrers": entries(.referrer, "host"),
+                    "devices": entries(.device, "device"),
+                    "browsers": entries(.browser, "browser"),
+                    "os": entries(.os, "os"),
+                    "botReasons": entries(.botReason, "reason"),
+                ]),
         ]
         if let links = report.topLinks {
-            members.append(JSONMember("topLinks", .array(links.map { link in
-                ["id": .string(link.id.description), "shortCode": .string(link.shortCode), "clicks": count(link.clicks)]
-            })))
+            members.append(
+                JSONMember(
+                    "topLinks",
+                    .array(
+                        links.map { link in
+                            ["id": .string(link.id.description), "shortCode": .string(link.shortCode), "clicks": count(link.clicks)]
+                        })))
         }
         return .object(members)
     }

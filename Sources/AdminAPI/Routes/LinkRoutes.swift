@@ -69,7 +69,9 @@ struct LinkRoutes {
         let atomic = body.bool("atomic") ?? false
         let items = body.value("links")
         guard case .array(let elements) = items else {
-            if items == nil || items == .null { body.shapeError("links", "required", "is required") } else {
+            if items == nil || items == .null {
+                body.shapeError("links", "required", "is required")
+            } else {
                 body.shapeError("links", "type", "must be an array of links")
             }
             try body.finish()
@@ -85,7 +87,8 @@ struct LinkRoutes {
         for (index, element) in elements.enumerated() {
             let path = "links[\(index)]"
             guard case .object(let members) = element else {
-                shapeFailures[index] = APIError(.invalidRequest, "\(path) must be an object",
+                shapeFailures[index] = APIError(
+                    .invalidRequest, "\(path) must be an object",
                     errors: [FieldError(field: path, code: "type", message: "must be an object, not \(element.typeName)")])
                 continue
             }
@@ -121,7 +124,8 @@ struct LinkRoutes {
             results.append(.object(item))
         }
         return JSONResponse.make([
-            "atomic": .bool(atomic), "created": .int(created), "failed": .int(elements.count - created - results.filter { $0["result"] == "skipped" }.count),
+            "atomic": .bool(atomic), "created": .int(created),
+            "failed": .int(elements.count - created - results.filter { $0["result"] == "skipped" }.count),
             "skipped": .int(results.filter { $0["result"] == "skipped" }.count), "results": .array(results),
         ])
     }

@@ -20,7 +20,8 @@ enum OpenAPIDocument {
     /// knows strings and nesting (so a `"servers"` inside a description or a nested object is not it).
     /// Only array and object values are found (all `servers` can be).
     static func topLevelValueRange(of key: String, in bytes: [UInt8]) -> Range<Int>? {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        let quote = UInt8(ascii: "\"")
+        let backslash = UInt8(ascii: "\\")
         var depth = 0
         var index = 0
         var pendingKey: [UInt8]?

@@ -18,7 +18,8 @@ enum RouteSupport {
     static func requireNoQuery(_ request: Request, allowing allowed: Set<String> = []) throws {
         let unknown = query(request).map(\.0).filter { !allowed.contains($0) }.map { LogSafe.escape($0, limit: 64) }
         guard unknown.isEmpty else {
-            throw APIError(.invalidRequest, "unknown query parameter(s): " + unknown.joined(separator: ", "),
+            throw APIError(
+                .invalidRequest, "unknown query parameter(s): " + unknown.joined(separator: ", "),
                 errors: unknown.map { FieldError(field: $0, code: "unknown_parameter", message: "is not a known query parameter") })
         }
     }

@@ -22,7 +22,9 @@ struct TagListQuery {
             }
         }
         if let text = reader.values["cursor"] {
-            if let name = Self.decode(text) { after = name } else {
+            if let name = Self.decode(text) {
+                after = name
+            } else {
                 reader.fail("cursor", "invalid_cursor", "is not a cursor of this listing")
             }
         }

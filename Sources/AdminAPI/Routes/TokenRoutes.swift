@@ -15,7 +15,8 @@ struct TokenRoutes {
             var userID = try context.caller().user.id
             if let text = request.uri.queryParameters["userId"] {
                 guard let id = EntityID(text) else {
-                    throw APIError(.invalidRequest, "userId must be a UUID", errors: [FieldError(field: "userId", code: "format", message: "must be a UUID")])
+                    throw APIError(
+                        .invalidRequest, "userId must be a UUID", errors: [FieldError(field: "userId", code: "format", message: "must be a UUID")])
                 }
                 userID = id
             }

@@ -99,7 +99,8 @@ final class AdminRequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelH
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/problem+json")
         headers.add(name: "Connection", value: "close")
-        let body = #"{"type":"urn:shortlinks:problem:request_timeout","title":"Request Timeout","status":408,"code":"request_timeout","detail":"the request body did not arrive in time"}"#
+        let body =
+            #"{"type":"urn:shortlinks:problem:request_timeout","title":"Request Timeout","status":408,"code":"request_timeout","detail":"the request body did not arrive in time"}"#
         headers.add(name: "Content-Length", value: "\(body.utf8.count)")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)

@@ -23,7 +23,8 @@ public struct ReadinessChecks: Sendable {
     public var interval: Duration
 
     /// The advice for the embedded cluster.
-    public static let embeddedRestartAdvice = "run `shortlinks db stop && shortlinks db start` (then restart `shortlinks serve` if it does not recover)"
+    public static let embeddedRestartAdvice =
+        "run `shortlinks db stop && shortlinks db start` (then restart `shortlinks serve` if it does not recover)"
     /// The advice for a server given by `DATABASE_URL`.
     public static let externalRestartAdvice = "restart the Postgres server that DATABASE_URL names"
 

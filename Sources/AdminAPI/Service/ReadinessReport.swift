@@ -33,7 +33,8 @@ public struct ReadinessReport: Sendable {
             members.append(
                 JSONMember(
                     "failed",
-                    .array(failures.map { .object([JSONMember("check", .string($0.check)), JSONMember("reason", .string($0.outcome.reason ?? ""))]) })))
+                    .array(
+                        failures.map { .object([JSONMember("check", .string($0.check)), JSONMember("reason", .string($0.outcome.reason ?? ""))]) })))
         }
         return .object(members)
     }

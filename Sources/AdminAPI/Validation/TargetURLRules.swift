@@ -36,7 +36,8 @@ struct TargetURLRules: Sendable {
         }
         let scheme = url[..<colon].lowercased()
         guard scheme == "http" || scheme == "https" else {
-            let isScheme = scheme.first?.isLetter == true
+            let isScheme =
+                scheme.first?.isLetter == true
                 && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
             return isScheme
                 ? fail("url_scheme", "must use the http or https scheme")

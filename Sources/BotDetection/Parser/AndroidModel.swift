@@ -93,7 +93,10 @@ enum AndroidModel {
             guard part[index] == UInt8(ascii: "-") || part[index] == UInt8(ascii: "_"), groups < 2 else { return false }
             index += 1
             var letters = 0
-            while index < part.count, isLetter(part[index]) { letters += 1; index += 1 }
+            while index < part.count, isLetter(part[index]) {
+                letters += 1
+                index += 1
+            }
             guard letters >= 2, letters <= 4 else { return false }
             groups += 1
         }

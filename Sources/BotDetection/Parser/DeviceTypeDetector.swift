@@ -51,8 +51,10 @@ struct DeviceTypeDetector: Sendable {
         for line in ["p", "t"] { shapes += ["##_", "##@_", "##@@_"].map { line + $0 } }
         for series in ["80", "90"] { shapes += ["##_", "##$", "##@_", "##@$"].map { series + $0 } }
         for line in ["tb", "yt"] { shapes += [line + "-", line + "#-", "lenovo " + line + "-", "lenovo " + line + "#-"] }
-        let huawei = ["bah", "bzt", "cpn", "kob", "mon", "ags", "agr", "bg2", "btv", "scm", "dby", "got", "bzk", "bzd", "hdl",
-                      "jdn", "sht", "cmr", "mrx", "vrd", "krj", "dbr"]
+        let huawei = [
+            "bah", "bzt", "cpn", "kob", "mon", "ags", "agr", "bg2", "btv", "scm", "dby", "got", "bzk", "bzd", "hdl",
+            "jdn", "sht", "cmr", "mrx", "vrd", "krj", "dbr",
+        ]
         for code in huawei { shapes += [code + "-", code + "#-"] }
         for size in ["1", "7", "8"] { shapes += ["bq-" + size + "#", "bqru-" + size + "#"] }
         shapes += (2...6).map { "kf" + String(repeating: "@", count: $0) + "$" }

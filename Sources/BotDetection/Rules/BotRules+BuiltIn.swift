@@ -281,7 +281,7 @@ extension BotRules {
             "discord/", "slack/", "slack_ssb", "tiktok/", "tiktok ",
         ],
         neutralTokens: [
-            "cubot",
+            "cubot"
         ],
         platformTokens: [
             "opera", "android", "windows", "win32", "win64", "winnt", "win10", "win7", "macintosh", "mac os",

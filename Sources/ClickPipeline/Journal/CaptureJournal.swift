@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import ShortLinkCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The click journal in the spool directory: mapped segment files the event loops capture
 /// into (``CaptureStorage``), acknowledged as the writer stores their records, deleted once

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ShortLinkCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads a journal segment left behind by an earlier process.
 enum JournalFile {
@@ -21,19 +22,19 @@ enum JournalFile {
     }
 
     private static func pendingEvents(in raw: UnsafeRawBufferPointer, path: String) throws(JournalError) -> [ClickEvent] {
-            guard UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) == JournalSegment.magic else {
-                throw JournalError(code: .invalidSegment, path: path, reason: "not a click journal segment")
-            }
-            let acknowledged = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            let records = UnsafeRawBufferPointer(rebasing: raw[JournalSegment.headerSize...])
-            guard acknowledged <= records.count else {
-                throw JournalError(code: .invalidSegment, path: path, reason: "acknowledged offset past the end")
-            }
-            do {
-                return try ClickRecord.decode(UnsafeRawBufferPointer(rebasing: records[acknowledged...])).events
-            } catch {
-                throw JournalError(code: .invalidSegment, path: path, reason: "\(error)")
-            }
+        guard UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) == JournalSegment.magic else {
+            throw JournalError(code: .invalidSegment, path: path, reason: "not a click journal segment")
+        }
+        let acknowledged = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        let records = UnsafeRawBufferPointer(rebasing: raw[JournalSegment.headerSize...])
+        guard acknowledged <= records.count else {
+            throw JournalError(code: .invalidSegment, path: path, reason: "acknowledged offset past the end")
+        }
+        do {
+            return try ClickRecord.decode(UnsafeRawBufferPointer(rebasing: records[acknowledged...])).events
+        } catch {
+            throw JournalError(code: .invalidSegment, path: path, reason: "\(error)")
+        }
     }
 
     /// Writes a finished segment holding `records` (``CaptureJournal/saveForNextStart(_:)``), through a temporary name so a crash never leaves half a file.

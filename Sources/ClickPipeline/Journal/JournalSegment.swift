@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ShortLinkCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One journal file mapped into memory: a 64-byte header, then click records.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+
 /// When the click writer leaves the CPU to the edge.
 ///
 /// Redirects come first: while the machine's CPUs are contended (Linux pressure stall

@@ -102,7 +102,10 @@ final class LinkCacheSync: Sendable {
     private func worker() async {
         for await _ in wakeups {
             let (fullLoad, codes) = work.withLock { work in
-                defer { work.fullLoad = false; work.codes = [] }
+                defer {
+                    work.fullLoad = false
+                    work.codes = []
+                }
                 return (work.fullLoad, work.codes)
             }
             if fullLoad {
@@ -118,7 +121,8 @@ final class LinkCacheSync: Sendable {
                 do {
                     try await refresh(Array(codes))
                 } catch {
-                    logger.warning("link cache: refresh failed; retrying", metadata: ["codes": "\(codes.count)", "error": "\(LogSafe.escape(error))"])
+                    logger.warning(
+                        "link cache: refresh failed; retrying", metadata: ["codes": "\(codes.count)", "error": "\(LogSafe.escape(error))"])
                     await retry(fullLoad: false, codes: codes)
                 }
             }

@@ -9,7 +9,10 @@ public final class CountingClickSink: ClickSink {
     public init() {}
 
     public func submit(_ batch: ClickBatch) {
-        counts.withLock { $0.batches += 1; $0.clicks += batch.count }
+        counts.withLock {
+            $0.batches += 1
+            $0.clicks += batch.count
+        }
     }
 
     /// Clicks received so far.

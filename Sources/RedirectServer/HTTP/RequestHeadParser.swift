@@ -55,10 +55,12 @@ enum RequestHeadParser {
         switch i &- methodStart {
         case 0:
             return .invalid(.malformed)
-        case 3 where bytes[methodStart] == UInt8(ascii: "G") && bytes[methodStart &+ 1] == UInt8(ascii: "E")
+        case 3
+        where bytes[methodStart] == UInt8(ascii: "G") && bytes[methodStart &+ 1] == UInt8(ascii: "E")
             && bytes[methodStart &+ 2] == UInt8(ascii: "T"):
             method = .get
-        case 4 where bytes[methodStart] == UInt8(ascii: "H") && bytes[methodStart &+ 1] == UInt8(ascii: "E")
+        case 4
+        where bytes[methodStart] == UInt8(ascii: "H") && bytes[methodStart &+ 1] == UInt8(ascii: "E")
             && bytes[methodStart &+ 2] == UInt8(ascii: "A") && bytes[methodStart &+ 3] == UInt8(ascii: "D"):
             method = .head
         default:

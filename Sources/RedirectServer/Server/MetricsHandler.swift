@@ -70,7 +70,8 @@ final class MetricsHandler: ChannelInboundHandler {
         contentType: String = "text/plain; charset=utf-8", allow: Bool = false
     ) {
         answered = true
-        let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n"
             + (allow ? "Allow: GET\r\n" : "") + "Connection: close\r\n\r\n"
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: head + body))).whenComplete { _ in

@@ -16,7 +16,8 @@ struct StaticResponse {
         var variants: [ByteBuffer] = []
         for mode in HTTPConnectionMode.allCases {
             for isHead in [false, true] {
-                let head = "HTTP/1.1 \(status)\r\n\(headers)Content-Type: \(contentType)\r\n"
+                let head =
+                    "HTTP/1.1 \(status)\r\n\(headers)Content-Type: \(contentType)\r\n"
                     + "Cache-Control: private, max-age=0\r\nContent-Length: \(body.utf8.count)\r\n"
                     + mode.headerLine + "\r\n"
                 variants.append(ByteBuffer(string: isHead ? head : head + body))

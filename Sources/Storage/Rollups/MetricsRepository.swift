@@ -52,8 +52,10 @@ public struct MetricsRepository: Sendable {
         let fullDays = query.usesDailyRows ? query.fullDays : 0..<0
         let seriesRows = try connection.query(
             seriesSQL(query, visitors: visitors),
-            [query.scope.rowID.pg, query.interval.rawValue, query.timeZone, from.pg, to.pg,
-             Int(fullDays.lowerBound), Int(fullDays.upperBound)])
+            [
+                query.scope.rowID.pg, query.interval.rawValue, query.timeZone, from.pg, to.pg,
+                Int(fullDays.lowerBound), Int(fullDays.upperBound),
+            ])
         var totals = MetricsReport.Totals(clicks: 0, humanClicks: 0, botClicks: 0, uniqueVisitors: 0)
         var series: [MetricsReport.Bucket] = []
         series.reserveCapacity(seriesRows.count)

@@ -79,7 +79,9 @@ public struct LoadTest: Sendable {
         let links: LinkSet
         var scope = RunReport.ClickScope()
         if let codesFile = options.codesFile {
-            guard options.scenario != .churn else { throw LoadTestError(.badInput, "churn creates and changes links through the admin API; --codes cannot be used") }
+            guard options.scenario != .churn else {
+                throw LoadTestError(.badInput, "churn creates and changes links through the admin API; --codes cannot be used")
+            }
             links = try LinkSet.load(path: codesFile)
             scope.codesFile = codesFile
             log("loaded \(links.codes.count) codes from \(codesFile)")
@@ -91,7 +93,8 @@ public struct LoadTest: Sendable {
             }
         } else {
             guard let admin else {
-                throw LoadTestError(.badInput, "set SHORTLINKS_ADMIN_TOKEN (an admin API token) so the harness can create its links, or pass --codes FILE")
+                throw LoadTestError(
+                    .badInput, "set SHORTLINKS_ADMIN_TOKEN (an admin API token) so the harness can create its links, or pass --codes FILE")
             }
             log("creating \(options.links) links through \(options.adminURL) (tag \(LinkSet.tag(runID: runID)))")
             links = try await LinkSet.create(count: options.links, runID: runID, admin: admin)
@@ -126,7 +129,9 @@ public struct LoadTest: Sendable {
             ledger = churnLedger
             source = ChurnSource(ledger: churnLedger, encoder: encoder)
         }
-        log("running \(options.scenario.rawValue) against \(options.drive.base) (\(options.drive.rate.map { "open loop, \($0) req/s" } ?? "closed loop"), \(options.drive.connections) connections)")
+        log(
+            "running \(options.scenario.rawValue) against \(options.drive.base) (\(options.drive.rate.map { "open loop, \($0) req/s" } ?? "closed loop"), \(options.drive.connections) connections)"
+        )
         do {
             let report = try await drive(runID: runID, links: links, source: source, ledger: ledger, admin: admin, scope: scope, verifier: verifier)
             await verifier?.shutdown()
@@ -195,9 +200,13 @@ public struct LoadTest: Sendable {
             warmupSeconds: Double(drive.warmup) / 1e9, durationSeconds: seconds, requests: tally.measured,
             requestsPerSecond: seconds > 0 ? (Double(tally.measured) / seconds * 10).rounded() / 10 : 0,
             statusCounts: statuses,
-            errors: .init(connect: tally.connectErrors, timeout: tally.timeouts, closed: tally.closedErrors, protocol: tally.protocolErrors, unsent: tally.unsent),
+            errors: .init(
+                connect: tally.connectErrors, timeout: tally.timeouts, closed: tally.closedErrors, protocol: tally.protocolErrors,
+                unsent: tally.unsent),
             latencyMs: RunReport.percentiles(tally.latency), serviceTimeMs: RunReport.percentiles(tally.serviceTime),
-            sent: .init(total: tally.sent, warmupAnswered: tally.warmup, head: tally.sentHead, prefetch: tally.sentPrefetch, misses: tally.sentMisses, bots: tally.sentBots),
+            sent: .init(
+                total: tally.sent, warmupAnswered: tally.warmup, head: tally.sentHead, prefetch: tally.sentPrefetch, misses: tally.sentMisses,
+                bots: tally.sentBots),
             redirects: .init(total: tally.redirectsBots + tally.redirectsHumans, bots: tally.redirectsBots, humans: tally.redirectsHumans),
             unanswered: tally.unanswered, scope: scope, coherence: nil, verify: nil)
     }

@@ -37,7 +37,10 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "A code list instead of creating links: lines `CODE URL` (as ../shared/anchors/gen_codes.py writes).")
     var codes: String?
 
-    @Flag(help: "With --codes: create the list's links through the admin API first (codes that exist are kept), e.g. to load nginx's codes into shortlinks.")
+    @Flag(
+        help:
+            "With --codes: create the list's links through the admin API first (codes that exist are kept), e.g. to load nginx's codes into shortlinks."
+    )
     var createLinks = false
 
     @Option(help: "How codes are drawn: zipf or uniform.")
@@ -70,7 +73,11 @@ struct CommonOptions: ParsableArguments {
         guard connections > 0, connections <= 10000 else { throw ValidationError("--connections must be 1…10000") }
         guard threads > 0, threads <= 64 else { throw ValidationError("--threads must be 1…64") }
         if let rate { guard rate > 0, rate <= 10_000_000 else { throw ValidationError("--rate must be a positive number of requests per second") } }
-        if let duration { guard let ns = DurationText.nanoseconds(duration), ns > 0 else { throw ValidationError("bad --duration \(duration): use e.g. 5s, 500ms, 2m") } }
+        if let duration {
+            guard let ns = DurationText.nanoseconds(duration), ns > 0 else {
+                throw ValidationError("bad --duration \(duration): use e.g. 5s, 500ms, 2m")
+            }
+        }
         if let requests { guard requests > 0 else { throw ValidationError("--requests must be positive") } }
         guard !createLinks || codes != nil else { throw ValidationError("--create-links goes with --codes FILE") }
         guard duration == nil || requests == nil else { throw ValidationError("give --duration or --requests, not both") }

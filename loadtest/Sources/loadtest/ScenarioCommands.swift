@@ -35,7 +35,9 @@ struct MixedCommand: AsyncParsableCommand {
     var clientAddresses = 1000
 
     func validate() throws {
-        for (name, value) in [("--miss-ratio", missRatio), ("--head-ratio", headRatio), ("--prefetch-ratio", prefetchRatio), ("--bot-ratio", botRatio)] {
+        for (name, value) in [
+            ("--miss-ratio", missRatio), ("--head-ratio", headRatio), ("--prefetch-ratio", prefetchRatio), ("--bot-ratio", botRatio),
+        ] {
             guard (0...1).contains(value) else { throw ValidationError("\(name) must be between 0 and 1") }
         }
         guard clientAddresses >= 0 else { throw ValidationError("--client-addresses must be ≥ 0") }
@@ -62,7 +64,8 @@ struct MixedCommand: AsyncParsableCommand {
 struct ChurnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "churn",
-        abstract: "Redirects while the admin API creates and changes links; every answer must match the link's current target within the coherence window.")
+        abstract:
+            "Redirects while the admin API creates and changes links; every answer must match the link's current target within the coherence window.")
 
     @OptionGroup var common: CommonOptions
 

@@ -1,5 +1,6 @@
-@testable import LoadTestKit
 import Testing
+
+@testable import LoadTestKit
 
 /// Coherence judgement of the churn scenario on a fake clock (ms → ns), window 1 s.
 @Suite struct ChurnLedgerTests {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LoadTestKit
 import ShortLinkTesting
 import Testing
+
+@testable import LoadTestKit
 
 /// The churn scenario against the real service: links created and changed through the admin
 /// API while redirects run; every answer must match within the 1 s coherence window. It
@@ -11,8 +12,10 @@ import Testing
         try await ServiceUnderLoad.with { service in
             let json = LoadTestBinary.temporaryReport()
             let result = try await LoadTestBinary.run(
-                ["churn", "--rate", "200", "--duration", "3s", "--warmup", "0s", "--connections", "4", "--links", "20",
-                 "--changes-per-second", "10", "--verify", "--verify-timeout", "30s", "--json", json] + service.targetArguments,
+                [
+                    "churn", "--rate", "200", "--duration", "3s", "--warmup", "0s", "--connections", "4", "--links", "20",
+                    "--changes-per-second", "10", "--verify", "--verify-timeout", "30s", "--json", json,
+                ] + service.targetArguments,
                 token: service.token)
             #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
             let report = try ReportFile.read(json)

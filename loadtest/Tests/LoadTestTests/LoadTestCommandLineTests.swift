@@ -1,9 +1,10 @@
 import Foundation
-@testable import LoadTestKit
 import NIOCore
 import NIOPosix
 import ShortLinkTesting
 import Testing
+
+@testable import LoadTestKit
 
 /// Bad input and unreachable targets: a clear message and a non-zero exit.
 @Suite struct LoadTestCommandLineTests {

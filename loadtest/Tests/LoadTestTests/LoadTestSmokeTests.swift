@@ -1,8 +1,9 @@
 import Foundation
 import LibPQ
-@testable import LoadTestKit
 import ShortLinkTesting
 import Testing
+
+@testable import LoadTestKit
 
 /// The real `loadtest` executable against a real edge, click pipeline, admin API and
 /// Postgres: a few seconds at a low rate.
@@ -11,8 +12,10 @@ import Testing
         try await ServiceUnderLoad.with { service in
             let json = LoadTestBinary.temporaryReport()
             let result = try await LoadTestBinary.run(
-                ["mixed", "--rate", "150", "--duration", "2s", "--warmup", "500ms", "--connections", "4", "--links", "40",
-                 "--client-addresses", "50", "--verify", "--verify-timeout", "30s", "--json", json] + service.targetArguments,
+                [
+                    "mixed", "--rate", "150", "--duration", "2s", "--warmup", "500ms", "--connections", "4", "--links", "40",
+                    "--client-addresses", "50", "--verify", "--verify-timeout", "30s", "--json", json,
+                ] + service.targetArguments,
                 token: service.token)
             #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
             let report = try ReportFile.read(json)
@@ -52,8 +55,10 @@ import Testing
         try await ServiceUnderLoad.with { service in
             let json = LoadTestBinary.temporaryReport()
             let run = try await LoadTestBinary.run(
-                ["redirect", "--rate", "100", "--duration", "1s", "--warmup", "0s", "--connections", "2", "--links", "10",
-                 "--verify", "--json", json] + service.targetArguments,
+                [
+                    "redirect", "--rate", "100", "--duration", "1s", "--warmup", "0s", "--connections", "2", "--links", "10",
+                    "--verify", "--json", json,
+                ] + service.targetArguments,
                 token: service.token)
             #expect(run.status == 0, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
             let report = try ReportFile.read(json)

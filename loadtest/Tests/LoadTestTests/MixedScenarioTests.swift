@@ -1,6 +1,7 @@
-@testable import LoadTestKit
 import NIOCore
 import Testing
+
+@testable import LoadTestKit
 
 /// The mixed deck: every request labelled as the service should classify it, in the
 /// proportions asked for.

@@ -1,5 +1,6 @@
-@testable import LoadTestKit
 import Testing
+
+@testable import LoadTestKit
 
 /// The open-loop schedule's latency accounting, on a fake clock (ms → ns).
 @Suite struct PacerTests {
@@ -75,7 +76,10 @@ import Testing
         while true {
             let action = session.next(now: now)
             if action == .finish { break }
-            if case .wait(let until) = action { now = until; continue }
+            if case .wait(let until) = action {
+                now = until
+                continue
+            }
             session.sent(now: now)
             now += Self.ms(1)
             measured.append(session.completed(now: now).measured)

@@ -1,11 +1,13 @@
-@testable import LoadTestKit
 import NIOCore
 import Testing
+
+@testable import LoadTestKit
 
 @Suite struct ResponseParserTests {
     @Test func redirect_split_acrossReads_isReadOnceComplete() throws {
         var parser = ResponseParser(keepsLocation: true)
-        let text = "HTTP/1.1 302 Found\r\nLocation: https://example.com/a\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nConnection: close\r\n\r\n"
+        let text =
+            "HTTP/1.1 302 Found\r\nLocation: https://example.com/a\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nConnection: close\r\n\r\n"
         var buffer = ByteBuffer()
         var responses: [ResponseParser.Response] = []
         for byte in text.utf8 {
@@ -14,10 +16,11 @@ import Testing
                 responses.append(response)
             }
         }
-        #expect(responses == [
-            .init(status: 302, location: "https://example.com/a", closes: false),
-            .init(status: 404, location: nil, closes: true),
-        ])
+        #expect(
+            responses == [
+                .init(status: 302, location: "https://example.com/a", closes: false),
+                .init(status: 404, location: nil, closes: true),
+            ])
         #expect(buffer.readableBytes == 0)
     }
 

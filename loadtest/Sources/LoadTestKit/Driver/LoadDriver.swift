@@ -93,8 +93,9 @@ public enum LoadDriver {
             let pacer: Pacer
             if let rate = settings.rate {
                 let spacing = 1e9 / rate
-                pacer = Pacer(mode: .openLoop(
-                    first: start + UInt64(spacing * Double(index)), interval: UInt64(spacing * Double(settings.connections))))
+                pacer = Pacer(
+                    mode: .openLoop(
+                        first: start + UInt64(spacing * Double(index)), interval: UInt64(spacing * Double(settings.connections))))
             } else {
                 pacer = Pacer(mode: .closedLoop)
             }

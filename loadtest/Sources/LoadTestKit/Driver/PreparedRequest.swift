@@ -22,7 +22,8 @@ public struct PreparedRequest: Sendable {
     public var slot: Int32
 
     /// - Parameters: see the properties.
-    public init(bytes: ByteBuffer, isHead: Bool = false, label: ClickLabel = .human, isPrefetch: Bool = false, isMiss: Bool = false, slot: Int32 = -1) {
+    public init(bytes: ByteBuffer, isHead: Bool = false, label: ClickLabel = .human, isPrefetch: Bool = false, isMiss: Bool = false, slot: Int32 = -1)
+    {
         self.bytes = bytes
         self.isHead = isHead
         self.label = label

@@ -14,7 +14,10 @@ extension RunReport {
         row("requests", "\(requests)  (\(num(requestsPerSecond)) req/s)")
         let statuses = statusCounts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "  ")
         row("status", statuses.isEmpty ? "-" : statuses)
-        row("errors", "\(errors.total)  (connect \(errors.connect), timeout \(errors.timeout), closed \(errors.closed), protocol \(errors.protocol), unsent \(errors.unsent))")
+        row(
+            "errors",
+            "\(errors.total)  (connect \(errors.connect), timeout \(errors.timeout), closed \(errors.closed), protocol \(errors.protocol), unsent \(errors.unsent))"
+        )
         lines.append("")
         lines.append("latency (ms)          p50      p90      p99      p99.9    max      mean")
         for (name, p) in [("from intended send", latencyMs), ("service time", serviceTimeMs)] {
@@ -22,13 +25,22 @@ extension RunReport {
             lines.append(name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells.joined())
         }
         lines.append("")
-        row("sent (all phases)", "\(sent.total)  (warm-up answers \(sent.warmupAnswered), HEAD \(sent.head), prefetch \(sent.prefetch), misses \(sent.misses), bots \(sent.bots))")
+        row(
+            "sent (all phases)",
+            "\(sent.total)  (warm-up answers \(sent.warmupAnswered), HEAD \(sent.head), prefetch \(sent.prefetch), misses \(sent.misses), bots \(sent.bots))"
+        )
         row("redirects answered", "\(redirects.total)  (bots \(redirects.bots), humans \(redirects.humans)); unanswered \(unanswered)")
         if let coherence {
-            row("coherence", "\(coherence.violations) violations in \(coherence.checked) answers (window \(num(coherence.windowMs, 0)) ms); links created \(coherence.linksCreated), updated \(coherence.linksUpdated), admin failures \(coherence.adminFailures)")
+            row(
+                "coherence",
+                "\(coherence.violations) violations in \(coherence.checked) answers (window \(num(coherence.windowMs, 0)) ms); links created \(coherence.linksCreated), updated \(coherence.linksUpdated), admin failures \(coherence.adminFailures)"
+            )
             for sample in coherence.samples.prefix(5) { lines.append("  ! " + sample) }
         }
-        if let verify { lines.append(""); lines.append(verify.table) }
+        if let verify {
+            lines.append("")
+            lines.append(verify.table)
+        }
         return lines.joined(separator: "\n")
     }
 }
@@ -43,7 +55,8 @@ extension VerifyResult {
             "  lost \(lost)  duplicates \(duplicates)  extra \(extra)  unanswered \(unanswered)",
         ]
         if !reasons.isEmpty {
-            lines.append("  reasons             " + reasons.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "  reasons             " + reasons.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         for problem in problems { lines.append("  ! " + problem) }
         if !misclassified.isEmpty {

@@ -30,9 +30,10 @@ public final class ChurnLedger: Sendable {
     ///   - window: the coherence window in ns.
     public init(links: LinkSet, window: UInt64) {
         self.window = window
-        state = Mutex(links.codes.indices.map { index in
-            Slot(code: links.codes[index], id: links.ids[index], versions: [Version(target: links.targets[index], from: 0)], createdAt: 0)
-        })
+        state = Mutex(
+            links.codes.indices.map { index in
+                Slot(code: links.codes[index], id: links.ids[index], versions: [Version(target: links.targets[index], from: 0)], createdAt: 0)
+            })
     }
 
     /// How many links are live.
@@ -74,7 +75,7 @@ public final class ChurnLedger: Sendable {
             if status == 404, received < link.createdAt + window { return nil }
             if (300..<400).contains(status), let location {
                 for version in link.versions where version.target == location {
-                    if version.from <= received, (version.supersededAt.map { $0 + window >= sent } ?? true) { return nil }
+                    if version.from <= received, version.supersededAt.map { $0 + window >= sent } ?? true { return nil }
                 }
             }
             let current = link.versions.last!

@@ -56,10 +56,11 @@ public enum MixedScenario {
             if random.unit() < 0.3 { headers.append(("Referer", "https://news.example.org/story/\(random.next() % 1000)")) }
             if isPrefetch { headers.append(("Sec-Purpose", "prefetch")) }
             if !addresses.isEmpty { headers.append(("X-Forwarded-For", addresses[Int(random.next() % UInt64(addresses.count))])) }
-            deck.append(PreparedRequest(
-                bytes: encoder.encode(code: code, head: isHead, headers: headers, allocator: allocator),
-                isHead: isHead, label: isHead || isPrefetch || botAgent ? .bot : .human,
-                isPrefetch: isPrefetch, isMiss: isMiss))
+            deck.append(
+                PreparedRequest(
+                    bytes: encoder.encode(code: code, head: isHead, headers: headers, allocator: allocator),
+                    isHead: isHead, label: isHead || isPrefetch || botAgent ? .bot : .human,
+                    isPrefetch: isPrefetch, isMiss: isMiss))
         }
         return DeckSource(deck: deck, distribution: .uniform)
     }

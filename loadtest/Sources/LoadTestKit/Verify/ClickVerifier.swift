@@ -18,7 +18,8 @@ public struct ClickVerifier: Sendable {
 
     /// Opens a small pool on `url` (the caller shuts it down with ``shutdown()``).
     public init(databaseURL: String) {
-        pool = PGPool(configuration: .init(url: databaseURL, maxConnections: 1, applicationName: "loadtest"), logger: Logger(label: "loadtest.verify"))
+        pool = PGPool(
+            configuration: .init(url: databaseURL, maxConnections: 1, applicationName: "loadtest"), logger: Logger(label: "loadtest.verify"))
     }
 
     /// Closes the pool.
@@ -45,7 +46,8 @@ public struct ClickVerifier: Sendable {
             let rows = try await pool.query(
                 "SELECT count(*)::bigint, count(DISTINCT c.id)::bigint, count(*) FILTER (WHERE c.is_bot)::bigint FROM clicks c WHERE \(condition)",
                 [parameter])
-            return Counts(rows: try rows[0].decode(0, as: Int.self), distinct: try rows[0].decode(1, as: Int.self), bots: try rows[0].decode(2, as: Int.self))
+            return Counts(
+                rows: try rows[0].decode(0, as: Int.self), distinct: try rows[0].decode(1, as: Int.self), bots: try rows[0].decode(2, as: Int.self))
         } catch {
             throw LoadTestError(.database, "cannot count clicks in Postgres: \(error)")
         }
@@ -64,7 +66,9 @@ public struct ClickVerifier: Sendable {
     /// The user agents stored with another verdict than they were sent with: bot user agents
     /// stored as people, and people's user agents stored as bots for a user-agent reason
     /// (HEAD and prefetch verdicts do not depend on the user agent).
-    public func misclassified(_ scope: RunReport.ClickScope, botAgents: Set<String>, humanAgents: Set<String>) async throws -> [VerifyResult.Misclassified] {
+    public func misclassified(_ scope: RunReport.ClickScope, botAgents: Set<String>, humanAgents: Set<String>) async throws -> [VerifyResult
+        .Misclassified]
+    {
         let (condition, parameter) = Self.filter(scope)
         var found: [VerifyResult.Misclassified] = []
         let asHumans = try await pool.query(
@@ -81,7 +85,8 @@ public struct ClickVerifier: Sendable {
         for row in asBots {
             let agent = try row.decode(0, as: String.self)
             if humanAgents.contains(agent), !botAgents.contains(agent) {
-                found.append(.init(userAgent: agent, sentAs: "human", storedAs: try row.decode(1, as: String.self), clicks: try row.decode(2, as: Int.self)))
+                found.append(
+                    .init(userAgent: agent, sentAs: "human", storedAs: try row.decode(1, as: String.self), clicks: try row.decode(2, as: Int.self)))
             }
         }
         return Array(found.sorted { $0.clicks > $1.clicks }.prefix(10))

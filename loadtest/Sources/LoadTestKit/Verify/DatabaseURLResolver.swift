@@ -17,7 +17,8 @@ public enum DatabaseURLResolver {
         let beside = me.deletingLastPathComponent().appendingPathComponent("shortlinks").path
         let candidates = [beside] + (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/shortlinks" }
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw LoadTestError(.database, "no database for --verify: set DATABASE_URL or --database-url (no shortlinks executable found for `shortlinks db url`)")
+            throw LoadTestError(
+                .database, "no database for --verify: set DATABASE_URL or --database-url (no shortlinks executable found for `shortlinks db url`)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -59,7 +59,8 @@ public struct VerifyResult: Codable, Sendable, Equatable {
             problems.append("\(distinct - expected) clicks stored beyond the \(expected) answered (\(unanswered) unanswered)")
         }
         if distinct == expected, storedBots != expectedBots {
-            problems.append("bots: stored \(storedBots), sent \(expectedBots); humans: stored \(stored - storedBots), sent \(expected - expectedBots)")
+            problems.append(
+                "bots: stored \(storedBots), sent \(expectedBots); humans: stored \(stored - storedBots), sent \(expected - expectedBots)")
         }
         return problems
     }
