@@ -85,9 +85,14 @@ public final class RollupWorker: Service {
         lag = Gauge(label: "shortlinks_click_rollup_lag_seconds", factory: metricsFactory)
     }
 
+    /// Runs cycles until the graceful shutdown (or cancellation), then returns.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await self.loop()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.loop()
+            }
+        } catch is CancellationError {
+            // Stopping between cycles: pending batches wait in the database.
         }
     }
 
