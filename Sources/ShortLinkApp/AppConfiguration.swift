@@ -161,7 +161,10 @@ public struct AppConfiguration: Sendable {
             botRulesFile: reader.string(forKey: "bots.rulesFile").flatMap { $0.isEmpty ? nil : $0 },
             botIPLists: ipLists,
             unhealthyAfterSeconds: reader.double(forKey: "clicks.unhealthyAfterSeconds", default: defaults.unhealthyAfterSeconds),
-            journalMinFreeBytes: reader.int(forKey: "clicks.journalMinFreeBytes", default: defaults.journalMinFreeBytes))
+            journalMinFreeBytes: reader.int(forKey: "clicks.journalMinFreeBytes", default: defaults.journalMinFreeBytes),
+            rollups: RollupWorkerConfiguration(
+                intervalSeconds: reader.double(forKey: "rollups.intervalSeconds", default: defaults.rollups.intervalSeconds),
+                maxClicksPerCycle: reader.int(forKey: "rollups.maxClicksPerCycle", default: defaults.rollups.maxClicksPerCycle)))
         for (name, value) in [
             ("clicks.maxClicksPerWrite", Double(settings.pipeline.maxClicksPerWrite)),
             ("clicks.memoryBoundBytes", Double(settings.pipeline.memoryBoundBytes)),
@@ -169,8 +172,13 @@ public struct AppConfiguration: Sendable {
             ("clicks.journalMaxBytes", Double(settings.journalMaxBytes)),
             ("geoip.checkSeconds", settings.geoIPCheckSeconds),
             ("clicks.unhealthyAfterSeconds", settings.unhealthyAfterSeconds),
+            ("rollups.intervalSeconds", settings.rollups.intervalSeconds),
+            ("rollups.maxClicksPerCycle", Double(settings.rollups.maxClicksPerCycle)),
         ] where !(value > 0) {
             throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
+        }
+        guard settings.rollups.intervalSeconds <= 3600 else {
+            throw AppError(code: .invalidConfiguration, message: "rollups.intervalSeconds must be at most 3600 (metrics would lag that long)")
         }
         guard settings.journalMinFreeBytes >= 0 else {
             throw AppError(code: .invalidConfiguration, message: "clicks.journalMinFreeBytes must not be negative")

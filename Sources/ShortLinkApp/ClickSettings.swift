@@ -39,6 +39,10 @@ public struct ClickSettings: Sendable {
     /// Free bytes the spool directory's file system must keep for the journal, or `/readyz`
     /// says not ready; default 64 MiB (four default segments). 0 turns the check off.
     public var journalMinFreeBytes: Int
+    /// The rollup worker: how often it materialises stored clicks into the metrics
+    /// (`rollups.intervalSeconds`, default 10) and how many clicks a cycle takes at most
+    /// (`rollups.maxClicksPerCycle`, default 500,000).
+    public var rollups: RollupWorkerConfiguration
 
     /// Creates settings; every parameter has the documented default. (Tests use this with
     /// GeoIP off unless they pass the test database.)
@@ -48,7 +52,8 @@ public struct ClickSettings: Sendable {
         pipeline: ClickPipelineConfiguration = ClickPipelineConfiguration(),
         geoIPDatabase: String? = nil, geoIPEnabled: Bool = true, geoIPCheckSeconds: Double = 60,
         botRulesFile: String? = nil, botIPLists: [String: [CIDR]] = [:],
-        unhealthyAfterSeconds: Double = 30, journalMinFreeBytes: Int = 64 << 20
+        unhealthyAfterSeconds: Double = 30, journalMinFreeBytes: Int = 64 << 20,
+        rollups: RollupWorkerConfiguration = RollupWorkerConfiguration()
     ) {
         self.store = store
         self.spoolDirectory = spoolDirectory
@@ -64,6 +69,7 @@ public struct ClickSettings: Sendable {
         self.botIPLists = botIPLists
         self.unhealthyAfterSeconds = unhealthyAfterSeconds
         self.journalMinFreeBytes = journalMinFreeBytes
+        self.rollups = rollups
     }
 
     /// Where GeoIP databases are looked for when none is configured, in order.

@@ -57,6 +57,13 @@ public struct ServiceAssembly: Sendable {
         if role == .admin || role == .all {
             assembly.addAdmin(configuration: configuration, pool: pool, logger: logger)
         }
+        // Every role rolls up: the rollups are the database's, and instances over one
+        // database take turns (see RollupWorker).
+        assembly.services.insert(
+            RollupWorker(
+                configuration: configuration.clicks.rollups, store: PostgresClickStore(pool: pool),
+                metricsFactory: PrometheusMetricsFactory(registry: registry), logger: Logger(label: "shortlinks.rollups")),
+            at: 0)
         return assembly
     }
 

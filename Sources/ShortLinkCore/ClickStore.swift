@@ -64,3 +64,42 @@ public struct ClickStoreError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "click write failed (\(kind)): \(message)" }
 }
+
+/// What one rollup cycle did.
+public enum RollupCycle: Sendable, Hashable {
+    /// Pending batches holding this many clicks were rolled up (0: nothing was pending).
+    case rolledUp(clicks: Int)
+    /// Another session (another instance) is rolling up right now.
+    case busy
+}
+
+/// Stored clicks not yet counted in the rollups.
+public struct PendingRollups: Sendable, Hashable {
+    /// Ingest batches waiting.
+    public var batches: Int
+    /// Clicks in them.
+    public var clicks: Int
+    /// Seconds since the oldest of them was committed (0 when none waits).
+    public var oldestAgeSeconds: Double
+
+    /// Creates a value.
+    public init(batches: Int, clicks: Int, oldestAgeSeconds: Double) {
+        self.batches = batches
+        self.clicks = clicks
+        self.oldestAgeSeconds = oldestAgeSeconds
+    }
+}
+
+/// Where the rollup worker materialises the metrics of stored clicks. A click write records
+/// its batch as pending; each cycle counts the oldest pending batches into the rollups and
+/// forgets them, in one transaction, so every stored click is counted exactly once.
+public protocol RollupStore: Sendable {
+    /// Rolls up the oldest pending batches: whole batches, about `maxClicks` clicks (at least
+    /// one batch).
+    /// - Parameter maxClicks: the cycle's size.
+    /// - Returns: the clicks counted, or ``RollupCycle/busy`` when another session is at it.
+    func rollUp(maxClicks: Int) async throws -> RollupCycle
+
+    /// What is waiting.
+    func pendingRollups() async throws -> PendingRollups
+}

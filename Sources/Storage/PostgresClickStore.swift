@@ -3,7 +3,7 @@ public import Logging
 public import ShortLinkCore
 
 /// Writes enriched clicks with `COPY` in one transaction per call.
-public struct PostgresClickStore: ClickStore {
+public struct PostgresClickStore: ClickStore, RollupStore {
     private let pool: PGPool
     private let logger: Logger
 
@@ -40,26 +40,76 @@ public struct PostgresClickStore: ClickStore {
         guard !clicks.isEmpty else { return ClickWriteResult(inserted: 0) }
         let encoded = Self.encode(clicks)
         let total = clicks.count
-        // The batch is copied into a session-local staging table, the rows whose link
-        // still exists and that are not stored yet go into clicks, exactly those rows go
-        // into click_fresh, and apply_click_rollups() aggregates them into the rollup
-        // tables, all in one transaction. A replay adds nothing twice, to clicks or to the
-        // rollups.
+        // The batch is copied into a session-local staging table, and the rows whose link
+        // still exists and that are not stored yet go into clicks, stamped with a new ingest
+        // batch that is recorded as pending in the same transaction (store_staged_clicks()).
+        // Rollups are not touched here: ``rollUp(maxClicks:)`` materialises pending batches
+        // later, exactly once. A replay adds nothing twice.
         return try await pool.transaction { connection in
             try connection.executeScript(Self.createTemporaryTables)
             try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
-            let inserted = try connection.execute(Self.insertFromStaging)
-            if inserted > 0 {
-                _ = try connection.query("SELECT apply_click_rollups()")
-            }
+            let inserted = try connection.query("SELECT store_staged_clicks()").first?.decode(0, as: Int.self) ?? 0
             // Only a batch that was not stored whole (a replay, or links deleted since the
             // clicks) has orphans or duplicates to tell apart; a first write skips the scan.
             let orphaned =
                 inserted == total ? 0 : try connection.query(Self.countOrphans).first?.decode(0, as: Int.self) ?? 0
-            // ON COMMIT DELETE ROWS empties both at commit; clear them anyway in case the
+            // ON COMMIT DELETE ROWS empties it at commit; clear it anyway in case the
             // connection is reused inside a longer transaction.
-            try connection.executeScript("DELETE FROM click_staging; DELETE FROM click_fresh")
+            try connection.executeScript("DELETE FROM click_staging")
             return ClickWriteResult(inserted: inserted, duplicates: total - inserted - orphaned, orphaned: orphaned)
+        }
+    }
+
+    public func rollUp(maxClicks: Int) async throws -> RollupCycle {
+        try await rollUp(maxClicks: maxClicks, waitForLock: false)
+    }
+
+    private func rollUp(maxClicks: Int, waitForLock: Bool) async throws -> RollupCycle {
+        do {
+            return try await pool.transaction { connection in
+                let applied =
+                    try connection.query("SELECT roll_up_pending_clicks($1, $2)", [maxClicks, waitForLock]).first?.decode(
+                        0, as: Int64.self) ?? 0
+                return applied < 0 ? .busy : .rolledUp(clicks: Int(applied))
+            }
+        } catch let error as PGError {
+            throw Self.classify(error)
+        }
+    }
+
+    /// Rolls up everything pending now, cycle after cycle (tests, `shortlinks rollups`
+    /// commands, and anything that must read metrics equal to the raw clicks at once).
+    /// Waits for another session holding the rollup lock.
+    /// - Parameter maxClicks: clicks per cycle.
+    /// - Returns: clicks rolled up.
+    @discardableResult
+    public func rollUpAll(maxClicks: Int = 500_000) async throws -> Int {
+        var total = 0
+        while true {
+            switch try await rollUp(maxClicks: maxClicks, waitForLock: true) {
+            case .busy:
+                continue
+            case .rolledUp(let clicks):
+                total += clicks
+                if clicks == 0, try await pendingRollups().batches == 0 { return total }
+            }
+        }
+    }
+
+    public func pendingRollups() async throws -> PendingRollups {
+        do {
+            let rows = try await pool.query(
+                """
+                SELECT count(*)::bigint, coalesce(sum(clicks), 0)::bigint,
+                       coalesce(extract(epoch FROM now() - min(committed_at)), 0)::float8
+                FROM click_batches_pending
+                """)
+            guard let row = rows.first else { return PendingRollups(batches: 0, clicks: 0, oldestAgeSeconds: 0) }
+            return PendingRollups(
+                batches: try row.decode(0, as: Int.self), clicks: try row.decode(1, as: Int.self),
+                oldestAgeSeconds: try row.decode(2, as: Double.self))
+        } catch let error as PGError {
+            throw Self.classify(error)
         }
     }
 
@@ -122,22 +172,9 @@ public struct PostgresClickStore: ClickStore {
 
     // Session-local copies of the table's shape; rows vanish at commit.
     static let createTemporaryTables = """
-        CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE IF NOT EXISTS click_fresh (LIKE clicks) ON COMMIT DELETE ROWS
+        CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
         """
 
     static let countOrphans =
         "SELECT count(*)::bigint FROM click_staging s WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)"
-
-    static let insertFromStaging = """
-        WITH inserted AS (
-        INSERT INTO clicks \(ClickCopyEncoder.columns)
-        SELECT s.id, s.link_id, s."timestamp", s.ip_address, s.user_agent, s.country, s.city, s.is_bot, s.bot_reason,
-               s.referrer, s.device, s.browser, s.os, s.visitor_hash
-        FROM click_staging s
-        WHERE EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)
-        ON CONFLICT (id, "timestamp") DO NOTHING
-        RETURNING *)
-        INSERT INTO click_fresh SELECT * FROM inserted
-        """
 }

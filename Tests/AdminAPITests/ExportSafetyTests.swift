@@ -65,7 +65,9 @@ import Testing
                         verdict: bot ? .bot("library:curl") : .human, device: "desktop", browser: "-Firefox", os: "+Linux",
                         visitorHash: Int64(index % 7)))
             }
-            _ = try await PostgresClickStore(pool: harness.db.pool).write(clicks)
+            let store = PostgresClickStore(pool: harness.db.pool)
+            _ = try await store.write(clicks)
+            try await store.rollUpAll()
             return Scene(
                 harness: harness, acme: acme, globex: globex, spring: spring, globexSpring: globexSpring, links: links,
                 clicks: clicks)
@@ -172,7 +174,9 @@ import Testing
             id: EntityID.version7(unixMilliseconds: UInt64(tomorrow.microsecondsSinceEpoch / 1000), using: &random),
             linkID: scene.links[3].id, timestamp: tomorrow, ipAddress: IPAddress("198.51.100.1"), userAgent: "Mozilla/5.0",
             referrer: nil, country: nil, city: nil, verdict: .human, device: nil, browser: nil, os: nil, visitorHash: 1)
-        _ = try await PostgresClickStore(pool: scene.harness.db.pool).write([future])
+        let store = PostgresClickStore(pool: scene.harness.db.pool)
+        _ = try await store.write([future])
+        try await store.rollUpAll()
         let people = scene.clicks.filter { !$0.verdict.isBot }.count
         // The CLI the same way.
         let filter = try await ReportOperations(pool: scene.harness.db.pool).filter(.init(from: "2026-07-01"))

@@ -58,7 +58,9 @@ import Testing
                         verdict: bot ? .bot("library:curl") : .human, device: "desktop", browser: "Firefox", os: "Linux",
                         visitorHash: Int64(index % 60)))
             }
-            _ = try await PostgresClickStore(pool: harness.db.pool).write(clicks)
+            let store = PostgresClickStore(pool: harness.db.pool)
+            _ = try await store.write(clicks)
+            try await store.rollUpAll()
             let tag = try #require(try await TagRepository(pool: harness.db.pool).find(name: "launch"))
             return Scene(harness: harness, client: client, campaign: campaign, links: links, clicks: clicks, tagID: tag.id)
         }

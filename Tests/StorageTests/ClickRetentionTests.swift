@@ -38,6 +38,7 @@ import Testing
         _ = try await store.write(clicks(link.id, at: march2020, count: 5, random: &random))
         _ = try await store.write(clicks(link.id, at: future, count: 3, random: &random))
         _ = try await store.write(clicks(link.id, at: Timestamp.now().adding(seconds: -600), count: 4, random: &random))
+        try await store.rollUpAll()
         #expect(try await fixture.count("SELECT count(*) FROM clicks_default") == 28)
         return link
     }

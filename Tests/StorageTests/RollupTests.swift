@@ -18,6 +18,15 @@ import Testing
         var metrics: MetricsRepository { MetricsRepository(pool: fixture.db.pool) }
         var pool: PGPool { fixture.db.pool }
 
+        /// Writes as the click writer does, then lets the rollup worker count everything
+        /// pending, as its next cycle would.
+        @discardableResult
+        func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
+            let result = try await store.write(clicks)
+            try await store.rollUpAll()
+            return result
+        }
+
         static func make() async throws -> World {
             let fixture = try await Fixture.make()
             let other = try await ClientRepository(pool: fixture.db.pool).create(name: "Globex")
@@ -130,8 +139,10 @@ import Testing
             index += size
         }
         for batch in batches { _ = try await world.store.write(batch) }
+        // Batches are counted by the rollup worker, several at a time.
+        #expect(try await world.store.rollUpAll(maxClicks: 1000) == clicks.count)
         // A replay of a batch that is already stored adds nothing, to clicks or rollups.
-        let replay = try await world.store.write(batches[batches.count / 2])
+        let replay = try await world.write(batches[batches.count / 2])
         #expect(replay.inserted == 0)
         #expect(replay.duplicates == batches[batches.count / 2].count)
         return clicks
@@ -250,7 +261,7 @@ import Testing
             let time = start.adding(seconds: Int64(random.int(in: 0...(82 * 86_400 - 1))))
             clicks.append(Self.click(link.id, at: time, random: &random))
         }
-        _ = try await world.store.write(clicks)
+        _ = try await world.write(clicks)
         for (fromText, toText, top) in [
             ("2026-05-25T05:00:00Z", "2026-08-03T00:00:00Z", 2), ("2026-05-20", "2026-08-11", 3), ("2026-06-01", "2026-07-01", 1),
             ("2026-06-03", "2026-06-20", 6), ("2026-05-31T23:00:00Z", "2026-08-01", 4),
@@ -293,7 +304,7 @@ import Testing
                 click.verdict = .human
                 return click
             }
-            _ = try await world.store.write(clicks)
+            _ = try await world.write(clicks)
         }
         let spring = try await world.metrics.report(
             MetricsQuery(
@@ -338,7 +349,7 @@ import Testing
         onTeardown { await world.fixture.db.drop() }
         var random = SplitMix64(seed: 8)
         let day2 = Self.june.adding(seconds: 86_400 + 7200)
-        _ = try await world.store.write((0..<5).map { _ in Self.click(world.links[2].id, at: day2, random: &random) })
+        _ = try await world.write((0..<5).map { _ in Self.click(world.links[2].id, at: day2, random: &random) })
         let report = try await world.metrics.report(
             MetricsQuery(
                 scope: .link(world.links[2].id), from: Self.june, to: Self.june.adding(seconds: 5 * 86_400), interval: .day,
@@ -388,33 +399,31 @@ import Testing
         try await check("after deleting a client")
     }
 
-    /// The writer's transaction holds its links with the foreign key's FOR KEY SHARE only:
-    /// editing a link's URL does not wait for it, while a move to another client (whose
-    /// trigger takes FOR UPDATE) waits for its commit and then carries its clicks along.
-    @Test func aWriteInFlightLetsLinkEditsThroughAndMakesMovesWaitForIt() async throws {
+    /// A rollup cycle holds the links it counts with FOR KEY SHARE only: editing a link's
+    /// URL does not wait for it, while a move to another client (whose trigger takes FOR
+    /// UPDATE) waits for its commit and then carries the counted clicks along.
+    @Test func aRollupInFlightLetsLinkEditsThroughAndMakesMovesWaitForIt() async throws {
         let world = try await World.make()
         onTeardown { await world.fixture.db.drop() }
         let link = world.links[3]
-        let writer = try PGConnection(url: world.fixture.db.url)
-        let editor = try PGConnection(url: world.fixture.db.url)
         var random = SplitMix64(seed: 5)
         let clicks = (0..<20).map { _ in Self.click(link.id, at: Self.june, random: &random) }
-        // PostgresClickStore.write's statements, with the transaction left open.
-        try writer.executeScript("BEGIN")
-        try writer.executeScript(PostgresClickStore.createTemporaryTables)
-        _ = try writer.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") {
-            try $0.write(PostgresClickStore.encode(clicks))
-        }
-        #expect(try writer.execute(PostgresClickStore.insertFromStaging) == 20)
-        _ = try writer.query("SELECT apply_click_rollups()")
+        #expect(try await world.store.write(clicks).inserted == 20)
+        // The worker's cycle, with its transaction left open.
+        let roller = try PGConnection(url: world.fixture.db.url)
+        let editor = try PGConnection(url: world.fixture.db.url)
+        try roller.executeScript("BEGIN")
+        #expect(try roller.query("SELECT roll_up_pending_clicks(1000)")[0].decode(0, as: Int64.self) == 20)
 
         try editor.executeScript("SET lock_timeout = '3s'")
         #expect(try editor.execute("UPDATE links SET original_url = 'https://example.com/edited' WHERE id = $1", [link.id.pg]) == 1)
         try editor.executeScript("SET lock_timeout = '300ms'")
-        #expect(throws: PGError.self, "a move must wait for the writer's commit") {
+        #expect(throws: PGError.self, "a move must wait for the rollup's commit") {
             try editor.execute("UPDATE links SET client_id = $2 WHERE id = $1", [link.id.pg, world.otherClient.id.pg])
         }
-        try writer.executeScript("COMMIT")
+        // Another cycle meanwhile finds the lock taken and counts nothing.
+        #expect(try await world.store.rollUp(maxClicks: 1000) == .busy)
+        try roller.executeScript("COMMIT")
         #expect(try editor.execute("UPDATE links SET client_id = $2 WHERE id = $1", [link.id.pg, world.otherClient.id.pg]) == 1)
 
         let from = Self.june
@@ -425,6 +434,77 @@ import Testing
             #expect(report.totals.clicks == raw)
         }
         #expect(try await world.rawCount("c.link_id = '\(link.id)'", from: from, to: to) == 20)
+    }
+
+    /// A write commits raw rows only; the metrics move when the batch is rolled up, once.
+    @Test func aWriteIsCountedWhenItsBatchIsRolledUp_exactlyOnce() async throws {
+        let world = try await World.make()
+        onTeardown { await world.fixture.db.drop() }
+        var random = SplitMix64(seed: 12)
+        let query = MetricsQuery(scope: .organisation, from: Self.june, to: Self.june.adding(seconds: 3600), includeBots: true)
+        let first = (0..<30).map { _ in Self.click(world.links[0].id, at: Self.june.adding(seconds: 60), random: &random) }
+        let second = (0..<12).map { _ in Self.click(world.links[1].id, at: Self.june.adding(seconds: 120), random: &random) }
+        _ = try await world.store.write(first)
+        _ = try await world.store.write(second)
+        #expect(try await world.metrics.report(query).totals.clicks == 0)
+        let pending = try await world.store.pendingRollups()
+        #expect(pending.batches == 2)
+        #expect(pending.clicks == 42)
+        // A cycle takes whole batches up to its size: the first batch alone here.
+        #expect(try await world.store.rollUp(maxClicks: 30) == .rolledUp(clicks: 30))
+        #expect(try await world.metrics.report(query).totals.clicks == 30)
+        #expect(try await world.store.rollUp(maxClicks: 30) == .rolledUp(clicks: 12))
+        #expect(try await world.store.rollUp(maxClicks: 30) == .rolledUp(clicks: 0))
+        #expect(try await world.store.pendingRollups() == PendingRollups(batches: 0, clicks: 0, oldestAgeSeconds: 0))
+        #expect(try await world.metrics.report(query).totals.clicks == 42)
+        // A replay stores nothing and leaves nothing pending.
+        #expect(try await world.store.write(first).duplicates == 30)
+        #expect(try await world.store.pendingRollups().batches == 0)
+        #expect(try await world.metrics.report(query).totals.clicks == 42)
+    }
+
+    /// Moves, re-tags and deletes between a write and its rollup: the batch is counted in the
+    /// scopes the links belong to when it is rolled up, and a deleted link's clicks nowhere.
+    @Test func membershipChangesBeforeTheRollup_countThePendingClicksWhereTheLinksAreThen() async throws {
+        let world = try await World.make()
+        onTeardown { await world.fixture.db.drop() }
+        _ = try await Self.writeRandomClicks(world, count: 300, start: Self.june, hours: 6, seed: 41)
+        var random = SplitMix64(seed: 42)
+        let pendingClicks = (0..<400).map { _ in
+            Self.click(random.pick(world.links).id, at: Self.june.adding(seconds: Int64(random.int(in: 0...(6 * 3600 - 1)))), random: &random)
+        }
+        _ = try await world.store.write(pendingClicks)
+        try await world.pool.execute("UPDATE links SET client_id = $2, campaign_id = NULL WHERE id = $1", [world.links[0].id.pg, world.otherClient.id.pg])
+        try await world.pool.execute("INSERT INTO link_tags (link_id, tag_id) VALUES ($1, $2)", [world.links[5].id.pg, world.tagged.pg])
+        #expect(try await world.fixture.links.delete(world.links[2].id))
+        #expect(try await world.store.rollUpAll() > 0)
+        let from = Self.june
+        let to = Self.june.adding(seconds: 6 * 3600)
+        for (scope, condition) in world.scopes + [(.client(world.otherClient.id), "c.link_id IN (SELECT id FROM links WHERE client_id = '\(world.otherClient.id)')")] {
+            let report = try await world.metrics.report(MetricsQuery(scope: scope, from: from, to: to, includeBots: true))
+            #expect(report.totals.clicks == (try await world.rawCount(condition, from: from, to: to)), "\(scope)")
+        }
+    }
+
+    /// A rebuild leaves batches still pending to the worker: rebuilding and then rolling up
+    /// counts every click once.
+    @Test func aRebuildWithBatchesPending_countsThemOnceWithTheWorker() async throws {
+        let world = try await World.make()
+        onTeardown { await world.fixture.db.drop() }
+        _ = try await Self.writeRandomClicks(world, count: 500, start: Self.june, hours: 20, seed: 51)
+        let live = try await world.rollupDigest()
+        var random = SplitMix64(seed: 52)
+        let more = (0..<250).map { _ in
+            Self.click(random.pick(world.links).id, at: Self.june.adding(seconds: Int64(random.int(in: 0...(20 * 3600 - 1)))), random: &random)
+        }
+        _ = try await world.store.write(more)
+        let maintenance = RollupMaintenance(pool: world.pool)
+        let result = try await maintenance.rebuild(days: try #require(try await maintenance.rawClickDays()))
+        #expect(result.clicks == 500)
+        #expect(try await world.rollupDigest() == live)
+        #expect(try await world.store.rollUpAll() == 250)
+        let query = MetricsQuery(scope: .organisation, from: Self.june, to: Self.june.adding(seconds: 20 * 3600), includeBots: true)
+        #expect(try await world.metrics.report(query).totals.clicks == 750)
     }
 
     @Test func rebuildGivesTheSameNumbersAsTheLivePath() async throws {
@@ -453,8 +533,8 @@ import Testing
             "SELECT ensure_click_partitions(6, (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '5 months')::date)")
         let old = now.adding(seconds: -122 * 86_400)
         var random = SplitMix64(seed: 4)
-        _ = try await world.store.write((0..<40).map { _ in Self.click(world.links[0].id, at: old, random: &random) })
-        _ = try await world.store.write((0..<10).map { _ in Self.click(world.links[0].id, at: now.adding(seconds: -60), random: &random) })
+        _ = try await world.write((0..<40).map { _ in Self.click(world.links[0].id, at: old, random: &random) })
+        _ = try await world.write((0..<10).map { _ in Self.click(world.links[0].id, at: now.adding(seconds: -60), random: &random) })
         let query = MetricsQuery(scope: .organisation, from: old.adding(seconds: -86_400), to: now, includeBots: true)
         let before = try await world.metrics.report(query)
         #expect(before.totals.clicks == 50)

@@ -1,0 +1,130 @@
+public import CoreMetrics
+public import Logging
+public import ServiceLifecycle
+public import ShortLinkCore
+
+/// How often and how much the rollup worker materialises.
+public struct RollupWorkerConfiguration: Sendable, Hashable {
+    /// Seconds between cycles while the worker keeps up (`rollups.intervalSeconds`, default 10):
+    /// a stored click is in every metric at most about this long (plus one cycle's time) after
+    /// its write committed.
+    public var intervalSeconds: Double
+    /// Clicks one cycle's transaction takes at most (`rollups.maxClicksPerCycle`): whole
+    /// batches, at least one. While more wait, cycles follow each other at once.
+    public var maxClicksPerCycle: Int
+    /// Seconds to wait after a failed cycle before the next.
+    public var retryAfterFailureSeconds: Double
+
+    /// Creates a configuration.
+    public init(intervalSeconds: Double = 10, maxClicksPerCycle: Int = 500_000, retryAfterFailureSeconds: Double = 5) {
+        self.intervalSeconds = intervalSeconds
+        self.maxClicksPerCycle = maxClicksPerCycle
+        self.retryAfterFailureSeconds = retryAfterFailureSeconds
+    }
+}
+
+/// What the worker does after a cycle: pure, so it is tested without a database or a clock.
+public enum RollupStep: Sendable, Hashable {
+    /// Run another cycle at once: a full cycle's worth may still wait.
+    case continueNow
+    /// Sleep this long, then run a cycle.
+    case wait(Duration)
+
+    /// The step after a cycle's outcome.
+    /// - Parameters:
+    ///   - outcome: what the cycle did (`nil`: it failed).
+    ///   - configuration: the worker's settings.
+    public static func after(_ outcome: RollupCycle?, configuration: RollupWorkerConfiguration) -> RollupStep {
+        switch outcome {
+        case .rolledUp(let clicks)? where clicks >= configuration.maxClicksPerCycle: .continueNow
+        case .rolledUp?, .busy?: .wait(.seconds(configuration.intervalSeconds))
+        case nil: .wait(.seconds(configuration.retryAfterFailureSeconds))
+        }
+    }
+}
+
+/// Materialises the rollups from committed raw clicks (the continuous-aggregate pattern).
+///
+/// The click writer's transaction carries raw rows only and records each batch as pending;
+/// every ``RollupWorkerConfiguration/intervalSeconds`` this service counts the pending batches
+/// into the rollup tables, one transaction per cycle (``RollupStore/rollUp(maxClicks:)``),
+/// so each (link, hour) rollup row is written once per cycle rather than once per batch.
+/// Several instances over one database take turns (a cycle finding another at work waits for
+/// the next interval). Stopping leaves pending batches in the database for the next cycle of
+/// any instance: nothing is lost or counted twice.
+public final class RollupWorker: Service {
+    private let configuration: RollupWorkerConfiguration
+    private let store: any RollupStore
+    private let clock: any PipelineClock
+    private let logger: Logger
+    private let cycles: Counter
+    private let rolledUp: Counter
+    private let failures: Counter
+    private let pendingClicks: Gauge
+    private let lag: Gauge
+
+    /// Creates the worker.
+    /// - Parameters:
+    ///   - configuration: interval and cycle size.
+    ///   - store: the database.
+    ///   - clock: the clock it sleeps on (tests give a manual one).
+    ///   - metricsFactory: for `shortlinks_click_rollup_*`.
+    ///   - logger: failures are logged here.
+    public init(
+        configuration: RollupWorkerConfiguration, store: any RollupStore, clock: any PipelineClock = SystemPipelineClock(),
+        metricsFactory: any MetricsFactory, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        cycles = Counter(label: "shortlinks_click_rollup_cycles_total", factory: metricsFactory)
+        rolledUp = Counter(label: "shortlinks_click_rollup_clicks_total", factory: metricsFactory)
+        failures = Counter(label: "shortlinks_click_rollup_failures_total", factory: metricsFactory)
+        pendingClicks = Gauge(label: "shortlinks_click_rollup_pending_clicks", factory: metricsFactory)
+        lag = Gauge(label: "shortlinks_click_rollup_lag_seconds", factory: metricsFactory)
+    }
+
+    /// Runs cycles until the graceful shutdown (or cancellation), then returns.
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.loop()
+            }
+        } catch is CancellationError {
+            // Stopping between cycles: pending batches wait in the database.
+        }
+    }
+
+    private func loop() async throws {
+        while !Task.isCancelled {
+            let started = clock.now
+            let outcome = await cycle()
+            await observePending()
+            switch RollupStep.after(outcome, configuration: configuration) {
+            case .continueNow: continue
+            case .wait(let pause): try await clock.sleep(until: started + pause)
+            }
+        }
+    }
+
+    /// One cycle; `nil` when it failed (logged and counted).
+    private func cycle() async -> RollupCycle? {
+        do {
+            let outcome = try await store.rollUp(maxClicks: configuration.maxClicksPerCycle)
+            cycles.increment()
+            if case .rolledUp(let clicks) = outcome, clicks > 0 { rolledUp.increment(by: clicks) }
+            return outcome
+        } catch {
+            failures.increment()
+            logger.warning("rollup cycle failed; trying again later", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func observePending() async {
+        guard let pending = try? await store.pendingRollups() else { return }
+        pendingClicks.record(pending.clicks)
+        lag.record(pending.oldestAgeSeconds)
+    }
+}
