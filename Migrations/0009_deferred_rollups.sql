@@ -33,7 +33,21 @@ CREATE SEQUENCE click_ingest_batch_seq;
 
 -- NULL for rows that did not come through the writer. No index: the worker finds a
 -- batch's rows by their time range (the "timestamp" index) and filters on this column.
-ALTER TABLE clicks ADD COLUMN ingest_batch bigint NULL;
+-- The writer's COPY does not send it: it sets shortlinks.ingest_batch for its transaction
+-- (set_config(..., true)) and every row takes it from this default; outside such a
+-- transaction the setting is unset or '' and the default is NULL.
+ALTER TABLE clicks ADD COLUMN ingest_batch bigint NULL
+    DEFAULT nullif(current_setting('shortlinks.ingest_batch', true), '')::bigint;
+
+-- Lighter raw rows: a BRIN index on "timestamp" in place of its btree. Rows arrive in
+-- about time order, so block ranges summarise them well; inserting a row costs a BRIN
+-- summary update instead of a btree descent (about 4 µs of Postgres CPU per row less in
+-- issue 16's measurement). Time-range scans (exports, retention of the default partition,
+-- the rollup worker) use it through a bitmap scan; per-link reads keep
+-- (link_id, "timestamp"). min/max("timestamp") over all clicks now reads the table
+-- (only `rollups rebuild` asks that).
+DROP INDEX clicks_timestamp_idx;
+CREATE INDEX clicks_timestamp_brin ON clicks USING brin ("timestamp") WITH (pages_per_range = 32, autosummarize = on);
 
 CREATE TABLE click_batches_pending (
     batch         bigint      NOT NULL CONSTRAINT click_batches_pending_pkey PRIMARY KEY,

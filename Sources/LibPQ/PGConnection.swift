@@ -69,6 +69,13 @@ public final class PGConnection {
     /// The backend process id (for `pg_terminate_backend` and notifications).
     public var backendPID: Int { Int(PQbackendPID(handle)) }
 
+    /// Whether the session runs over a Unix-domain socket, so its server backend is a process
+    /// of this machine (`PQhost` names a socket directory).
+    public var isUnixSocket: Bool {
+        guard let host = PQhost(handle) else { return false }
+        return host.pointee == UInt8(ascii: "/")
+    }
+
     /// Runs one statement and returns its rows (binary format).
     /// - Parameters:
     ///   - sql: one statement with `$1…$n` placeholders.

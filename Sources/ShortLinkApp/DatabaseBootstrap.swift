@@ -20,11 +20,18 @@ public struct DatabaseBootstrap: Sendable {
         self.logger = logger
     }
 
+    /// Settings of the embedded cluster for sustained click ingest (issue 16): checkpoints far
+    /// enough apart that the randomly placed (link_id, "timestamp") index pages are not
+    /// written whole to the WAL again every few minutes, and buffers that hold the hot
+    /// indexes. Applied at the cluster's next start.
+    static let embeddedSettings = ["max_wal_size": "8GB", "checkpoint_timeout": "30min", "shared_buffers": "1GB"]
+
     /// The embedded cluster described by the configuration.
     public var embedded: EmbeddedPostgres {
         EmbeddedPostgres(
             configuration: .init(
-                dataDirectory: configuration.embedded.dataDirectory, databaseName: configuration.embedded.databaseName))
+                dataDirectory: configuration.embedded.dataDirectory, databaseName: configuration.embedded.databaseName,
+                settings: Self.embeddedSettings))
     }
 
     /// The URL to connect to: `DATABASE_URL`, or the embedded cluster's (started if needed,

@@ -31,6 +31,9 @@ public struct ServiceAssembly: Sendable {
     /// The edge's event loops (`edge.eventLoops` threads, default one per core), when the role
     /// includes the edge; shut down by ``shutdown()`` once the services have stopped.
     public var edgeEventLoops: MultiThreadedEventLoopGroup?
+    /// The click path's own database pool (the writers and the rollup worker), whose threads
+    /// and local backends run at the lowest CPU priority; shut down by ``shutdown()``.
+    public var clickPool: PGPool
     /// Every metric of this process, rendered as Prometheus text by the admin listener:
     /// components that record metrics get `PrometheusMetricsFactory(registry: metrics)`.
     public var metrics: PrometheusCollectorRegistry
@@ -48,8 +51,15 @@ public struct ServiceAssembly: Sendable {
         configuration: AppConfiguration, role: ServeRole, pool: PGPool, databaseURL: String, logger: Logger
     ) throws -> ServiceAssembly {
         let registry = PrometheusCollectorRegistry()
+        // Writers plus the rollup worker, and one spare for the one-by-one isolation.
+        let clickPool = PGPool(
+            configuration: .init(
+                url: pool.configuration.url, maxConnections: configuration.clicks.pipeline.writers + 2,
+                connectTimeoutSeconds: pool.configuration.connectTimeoutSeconds, applicationName: "shortlinks-clicks"),
+            logger: logger)
         var assembly = ServiceAssembly(
-            services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, edgeEventLoops: nil, metrics: registry)
+            services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, edgeEventLoops: nil, clickPool: clickPool,
+            metrics: registry)
         if role == .edge || role == .all {
             try assembly.addEdge(
                 configuration: configuration, role: role, pool: pool, databaseURL: databaseURL, logger: logger)
@@ -61,7 +71,7 @@ public struct ServiceAssembly: Sendable {
         // database take turns (see RollupWorker).
         assembly.services.insert(
             RollupWorker(
-                configuration: configuration.clicks.rollups, store: PostgresClickStore(pool: pool),
+                configuration: configuration.clicks.rollups, store: PostgresClickStore(pool: clickPool, background: true),
                 metricsFactory: PrometheusMetricsFactory(registry: registry), logger: Logger(label: "shortlinks.rollups")),
             at: 0)
         return assembly
@@ -71,6 +81,7 @@ public struct ServiceAssembly: Sendable {
     /// after the service group has returned (the edge no longer uses them).
     public func shutdown() async {
         try? await edgeEventLoops?.shutdownGracefully()
+        await clickPool.shutdown()
     }
 
     private mutating func addEdge(
@@ -109,7 +120,7 @@ public struct ServiceAssembly: Sendable {
         }
         let loops = configuration.edge.eventLoops ?? NIOCore.System.coreCount
         return ClickPipeline(
-            configuration: settings.pipeline, store: PostgresClickStore(pool: pool),
+            configuration: settings.pipeline, store: PostgresClickStore(pool: clickPool, background: true),
             enricher: ClickEnricher(
                 classifier: BotClassifier(rules: try ClickComponents.botRules(settings), ipLists: settings.botIPLists),
                 parser: UserAgentParser(), geo: geo, anonymizeAddresses: settings.anonymizeIP),

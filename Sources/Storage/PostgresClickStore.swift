@@ -6,13 +6,18 @@ public import ShortLinkCore
 public struct PostgresClickStore: ClickStore, RollupStore {
     private let pool: PGPool
     private let logger: Logger
+    private let priority: BackgroundPriority
 
     /// - Parameters:
     ///   - pool: the database pool.
     ///   - logger: for housekeeping (what retention removed); default `shortlinks.clicks`.
-    public init(pool: PGPool, logger: Logger = Logger(label: "shortlinks.clicks")) {
+    ///   - background: run writes and rollup cycles at the lowest CPU priority (nice 19): the
+    ///     pool's thread and, when the server is on this machine, its backend process. Give it
+    ///     a pool of its own: the priority stays with the threads and backends.
+    public init(pool: PGPool, logger: Logger = Logger(label: "shortlinks.clicks"), background: Bool = false) {
         self.pool = pool
         self.logger = logger
+        self.priority = BackgroundPriority(enabled: background)
     }
 
     public func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
@@ -40,12 +45,22 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         guard !clicks.isEmpty else { return ClickWriteResult(inserted: 0) }
         let encoded = Self.encode(clicks)
         let total = clicks.count
-        // The batch is copied into a session-local staging table, and the rows whose link
-        // still exists and that are not stored yet go into clicks, stamped with a new ingest
-        // batch that is recorded as pending in the same transaction (store_staged_clicks()).
-        // Rollups are not touched here: ``rollUp(maxClicks:)`` materialises pending batches
-        // later, exactly once. A replay adds nothing twice.
+        // First, the common case: none of the clicks is stored yet and every link exists, so
+        // they are copied straight into clicks. Rows take the transaction's ingest batch
+        // from the column's default (migration 0009), and the batch is recorded as pending
+        // in the same transaction. Rollups are not touched here: ``rollUp(maxClicks:)``
+        // materialises pending batches later, exactly once.
+        if let inserted = try await copyDirectly(clicks, encoded: encoded) {
+            return ClickWriteResult(inserted: inserted)
+        }
+        // A replay, a retry after a commit that may have succeeded, or a link deleted since
+        // the click (the COPY failed on the key or the foreign key): the batch is copied
+        // into a session-local staging table, and only the rows whose link still exists and
+        // that are not stored yet go into clicks (store_staged_clicks()). A replay adds
+        // nothing twice.
+        let priority = priority
         return try await pool.transaction { connection in
+            priority.apply(to: connection)
             try connection.executeScript(Self.createTemporaryTables)
             try connection.copyIn("COPY click_staging \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
             let inserted = try connection.query("SELECT store_staged_clicks()").first?.decode(0, as: Int.self) ?? 0
@@ -60,13 +75,41 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         }
     }
 
+    /// `COPY` into `clicks` in one transaction; `nil` (rolled back) when a row is already
+    /// stored or its link is gone.
+    private func copyDirectly(_ clicks: [StoredClick], encoded: [UInt8]) async throws -> Int? {
+        var first = clicks[0].timestamp.microsecondsSinceEpoch
+        var last = first
+        for click in clicks {
+            first = min(first, click.timestamp.microsecondsSinceEpoch)
+            last = max(last, click.timestamp.microsecondsSinceEpoch)
+        }
+        let (from, to) = (PGTimestamp(microsecondsSinceEpoch: first), PGTimestamp(microsecondsSinceEpoch: last))
+        let priority = priority
+        do {
+            return try await pool.transaction { connection in
+                priority.apply(to: connection)
+                let batch = try connection.query(Self.beginBatch)[0].decode(0, as: Int64.self)
+                let copied = try connection.copyIn("COPY clicks \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
+                try connection.execute(
+                    "INSERT INTO click_batches_pending (batch, first_at, last_at, clicks) VALUES ($1, $2, $3, $4)",
+                    [batch, from, to, copied])
+                return copied
+            }
+        } catch let error as PGError where error.code == .uniqueViolation || error.code == .foreignKeyViolation {
+            return nil
+        }
+    }
+
     public func rollUp(maxClicks: Int) async throws -> RollupCycle {
         try await rollUp(maxClicks: maxClicks, waitForLock: false)
     }
 
     private func rollUp(maxClicks: Int, waitForLock: Bool) async throws -> RollupCycle {
         do {
+            let priority = priority
             return try await pool.transaction { connection in
+                priority.apply(to: connection)
                 let applied =
                     try connection.query("SELECT roll_up_pending_clicks($1, $2)", [maxClicks, waitForLock]).first?.decode(
                         0, as: Int64.self) ?? 0
@@ -174,6 +217,11 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     static let createTemporaryTables = """
         CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
         """
+
+    /// Draws the transaction's ingest batch and makes it the default of `clicks.ingest_batch`
+    /// until commit.
+    static let beginBatch =
+        "SELECT set_config('shortlinks.ingest_batch', nextval('click_ingest_batch_seq')::text, true)::bigint"
 
     static let countOrphans =
         "SELECT count(*)::bigint FROM click_staging s WHERE NOT EXISTS (SELECT 1 FROM links l WHERE l.id = s.link_id)"

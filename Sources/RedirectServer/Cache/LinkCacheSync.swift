@@ -23,6 +23,7 @@ final class LinkCacheSync: Sendable {
     private let overrideLimit: Int
     private let logger: Logger
     private let work = Mutex(Work())
+    private let firstLoaded = Latch()
     /// Links already reported as not redirectable, so each is logged once.
     private let reportedUnredirectable = Mutex(Set<EntityID>())
     private let wakeups: AsyncStream<Void>
@@ -61,16 +62,12 @@ final class LinkCacheSync: Sendable {
     /// - Parameter timeout: how long to wait.
     /// - Throws: ``LinkCacheError`` when no load succeeded in time (with the last error, if any).
     func waitForFirstLoad(timeout: Duration) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let state = work.withLock { $0.firstLoad }
-            if case .success = state { return }
-            if ContinuousClock.now >= deadline {
-                if case .failure(let error) = state { throw LinkCacheError.firstLoadFailed(String(describing: error)) }
-                throw LinkCacheError.firstLoadTimedOut
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        if await firstLoaded.wait(until: ContinuousClock.now + timeout) { return }
+        try Task.checkCancellation()
+        if case .failure(let error) = work.withLock({ $0.firstLoad }) {
+            throw LinkCacheError.firstLoadFailed(String(describing: error))
         }
+        throw LinkCacheError.firstLoadTimedOut
     }
 
     private func request(fullLoad: Bool = false, code: String? = nil) {
@@ -179,6 +176,7 @@ final class LinkCacheSync: Sendable {
             if case .success = work.firstLoad { return }
             work.firstLoad = result
         }
+        if case .success = result { firstLoaded.open() }
     }
 }
 

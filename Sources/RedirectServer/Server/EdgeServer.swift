@@ -18,6 +18,7 @@ public final class EdgeServer: Service {
     private let clicks: any ClickSink
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
+    private let listening = Latch()
     private let boundMetricsPort = Mutex<Int?>(nil)
     /// The edge's counters, for the admin `/metrics` and the edge's own metrics listener.
     public let metrics = EdgeMetrics()
@@ -50,11 +51,8 @@ public final class EdgeServer: Service {
     /// Waits until the edge listens and returns its port.
     /// - Parameter timeout: how long to wait; default 60 s.
     public func waitUntilListening(timeout: Duration = .seconds(60)) async throws -> Int {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let port { return port }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        if await listening.wait(until: ContinuousClock.now + timeout), let port { return port }
+        try Task.checkCancellation()
         throw EdgeServerError.notListening(after: timeout)
     }
 
@@ -100,6 +98,7 @@ public final class EdgeServer: Service {
                 .bind(host: configuration.host, port: configuration.port).get()
             let port = server.localAddress?.port ?? configuration.port
             boundPort.withLock { $0 = port }
+            listening.open()
             logger.info(
                 "edge listening",
                 metadata: [
