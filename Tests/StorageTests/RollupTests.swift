@@ -474,13 +474,16 @@ import Testing
             Self.click(random.pick(world.links).id, at: Self.june.adding(seconds: Int64(random.int(in: 0...(6 * 3600 - 1)))), random: &random)
         }
         _ = try await world.store.write(pendingClicks)
-        try await world.pool.execute("UPDATE links SET client_id = $2, campaign_id = NULL WHERE id = $1", [world.links[0].id.pg, world.otherClient.id.pg])
+        try await world.pool.execute(
+            "UPDATE links SET client_id = $2, campaign_id = NULL WHERE id = $1", [world.links[0].id.pg, world.otherClient.id.pg])
         try await world.pool.execute("INSERT INTO link_tags (link_id, tag_id) VALUES ($1, $2)", [world.links[5].id.pg, world.tagged.pg])
         #expect(try await world.fixture.links.delete(world.links[2].id))
         #expect(try await world.store.rollUpAll() > 0)
         let from = Self.june
         let to = Self.june.adding(seconds: 6 * 3600)
-        for (scope, condition) in world.scopes + [(.client(world.otherClient.id), "c.link_id IN (SELECT id FROM links WHERE client_id = '\(world.otherClient.id)')")] {
+        for (scope, condition) in world.scopes + [
+            (.client(world.otherClient.id), "c.link_id IN (SELECT id FROM links WHERE client_id = '\(world.otherClient.id)')")
+        ] {
             let report = try await world.metrics.report(MetricsQuery(scope: scope, from: from, to: to, includeBots: true))
             #expect(report.totals.clicks == (try await world.rawCount(condition, from: from, to: to)), "\(scope)")
         }
