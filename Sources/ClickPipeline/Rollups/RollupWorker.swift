@@ -117,7 +117,9 @@ public final class RollupWorker: Service {
             return outcome
         } catch {
             failures.increment()
-            logger.warning("rollup cycle failed; trying again later", metadata: ["error": "\(error)"])
+            // A ClickStoreError's own description speaks of a click write; say what failed here.
+            let cause = (error as? ClickStoreError).map { "\($0.kind): \($0.message)" } ?? "\(error)"
+            logger.warning("rollup cycle failed; trying again later", metadata: ["error": "\(cause)"])
             return nil
         }
     }
