@@ -62,7 +62,10 @@ let package = Package(
         ),
 
         // A private Postgres cluster from the installed binaries.
-        .target(name: "EmbeddedPostgres", swiftSettings: strict),
+        // Child processes through posix_spawn (Foundation's Process crashes now and then on
+        // Linux; see SpawnedProcess).
+        .target(name: "Spawn", swiftSettings: strict),
+        .target(name: "EmbeddedPostgres", dependencies: ["Spawn"], swiftSettings: strict),
 
         // MaxMind DB (mmdb) reader: IP address -> GeoLocation, reloadable. No Foundation.
         .target(name: "GeoIPLookup", dependencies: ["ShortLinkCore", "CMaxMindDB"], swiftSettings: strict),
@@ -131,7 +134,7 @@ let package = Package(
             name: "ShortLinkApp",
             dependencies: [
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "RedirectServer", "GeoIPLookup", "BotDetection",
-                "ClickPipeline", "AdminAPI",
+                "ClickPipeline", "AdminAPI", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -160,7 +163,7 @@ let package = Package(
         .target(
             name: "LoadTestKit",
             dependencies: [
-                "LibPQ",
+                "LibPQ", "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -184,7 +187,7 @@ let package = Package(
             name: "ShortLinkTesting",
             dependencies: [
                 "ShortLinkCore", "LibPQ", "Storage", "EmbeddedPostgres", "ShortLinkApp", "GeoIPLookup", "AdminAPI",
-                "RedirectServer",
+                "RedirectServer", "Spawn",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -225,7 +228,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "BotDetectionTests", dependencies: ["BotDetection", "ShortLinkCore"], swiftSettings: strict),
-        .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: strict),
+        .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Spawn"], swiftSettings: strict),
+        .testTarget(name: "SpawnTests", dependencies: ["Spawn"], swiftSettings: strict),
         .testTarget(
             name: "StorageTests",
             dependencies: [
@@ -256,7 +260,7 @@ let package = Package(
             name: "ShortLinkAppTests",
             dependencies: [
                 "ShortLinkApp", "ShortLinkTesting", "Storage", "LibPQ", "ShortLinkCore", "RedirectServer", "BotDetection",
-                "ClickPipeline", "EmbeddedPostgres",
+                "ClickPipeline", "EmbeddedPostgres", "Spawn",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

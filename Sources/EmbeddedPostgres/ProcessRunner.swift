@@ -1,11 +1,13 @@
 import Foundation
 import Glibc
+import Spawn
 
-/// Runs a command with Foundation's `Process`, capturing its output into unlinked
-/// temporary files (never pipes), and never waits longer than a time limit. The exit is
-/// observed with `waitid(WNOWAIT)`; commands that leave a daemon behind (`pg_ctl start`)
-/// run under `bash`, which closes every inherited descriptor above 2 first, so the server
-/// holds none of the caller's pipes.
+/// Runs a command through ``Spawn/SpawnedProcess`` (not Foundation's `Process`, which
+/// crashes now and then on Linux), capturing its output into unlinked temporary files
+/// (never pipes), and never waits longer than a time limit. Commands that leave a daemon
+/// behind (`pg_ctl start`) run under `bash`, which closes every inherited descriptor above 2
+/// first, so the server holds none of the caller's descriptors even where glibc cannot
+/// close them at spawn.
 struct ProcessRunner: Sendable {
     /// The environment every command gets.
     var environment: [String: String]
@@ -35,72 +37,44 @@ struct ProcessRunner: Sendable {
         let output = try CaptureFile()
         let errors = try CaptureFile()
 
-        let process = Process()
+        let executablePath: String
+        let commandArguments: [String]
         if leavesDaemon {
-            process.executableURL = URL(fileURLWithPath: try Self.bashPath())
-            process.arguments = ["-c", Self.closeInheritedDescriptorsScript, "embedded-postgres", executable] + arguments
+            executablePath = try Self.bashPath()
+            commandArguments = ["-c", Self.closeInheritedDescriptorsScript, "embedded-postgres", executable] + arguments
         } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+            executablePath = executable
+            commandArguments = arguments
         }
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output.handle
-        process.standardError = errors.handle
+        let process: SpawnedProcess
         do {
-            try process.run()
+            process = try SpawnedProcess(
+                executable: executablePath, arguments: commandArguments, environment: environment, directory: "/",
+                standardInput: .null, standardOutput: .descriptor(output.handle.fileDescriptor),
+                standardError: .descriptor(errors.handle.fileDescriptor))
         } catch {
             throw EmbeddedPostgresError(
                 code: .commandFailed,
                 message: "Could not run `\(commandLine)`: \(error)")
         }
 
-        var exitCode = Self.waitForExit(of: process, until: Date().addingTimeInterval(timeout))
-        let timedOut = exitCode == nil
+        var termination = process.wait(until: .now + .seconds(timeout))
+        let timedOut = termination == nil
         if timedOut {
-            kill(process.processIdentifier, SIGTERM)
-            exitCode = Self.waitForExit(of: process, until: Date().addingTimeInterval(3))
-            if exitCode == nil {
-                kill(process.processIdentifier, SIGKILL)
-                exitCode = Self.waitForExit(of: process, until: Date().addingTimeInterval(3))
+            process.send(SIGTERM)
+            termination = process.wait(until: .now + .seconds(3))
+            if termination == nil {
+                process.send(SIGKILL)
+                termination = process.wait(until: .now + .seconds(3))
             }
         }
 
         return ProcessResult(
             commandLine: commandLine,
-            exitCode: exitCode ?? -1,
+            exitCode: termination?.status ?? -1,
             standardOutput: output.contents(),
             standardError: errors.contents(),
             timedOut: timedOut)
-    }
-
-    /// Polls until `process` exits or `deadline` passes.
-    ///
-    /// - Returns: The exit status (128 + signal when killed by one), or `nil` on timeout.
-    private static func waitForExit(of process: Process, until deadline: Date) -> Int32? {
-        var delay: useconds_t = 500
-        while true {
-            var info = siginfo_t()
-            let result = waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOHANG | WNOWAIT)
-            if result == 0 && info._sifields._sigchld.si_pid == process.processIdentifier {
-                let status = info._sifields._sigchld.si_status
-                return info.si_code == Int32(CLD_EXITED) ? status : 128 + status
-            }
-            if result == -1 && errno == ECHILD {
-                // `Process` reaped it first; its bookkeeping follows within moments.
-                while process.isRunning {
-                    if Date() >= deadline { return nil }
-                    usleep(1_000)
-                }
-                return process.terminationReason == .exit
-                    ? process.terminationStatus
-                    : 128 + process.terminationStatus
-            }
-            if Date() >= deadline { return nil }
-            usleep(delay)
-            delay = min(delay * 2, 20_000)
-        }
     }
 
     /// Runs `"$@"` with every descriptor above 2 closed, then exits with its status

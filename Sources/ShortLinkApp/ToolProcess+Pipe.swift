@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 extension ToolProcess {
     /// Runs `producer` with its output fed, after `prologue`, into `consumer`'s input, and
@@ -13,71 +14,56 @@ extension ToolProcess {
     ) throws -> (producer: Result, consumer: Result) {
         let producerErrors = try temporaryFile()
         let consumerErrors = try temporaryFile()
-        let feed = Pipe()
-        let input = Pipe()
-        let source = Process()
-        source.executableURL = URL(fileURLWithPath: producer.0)
-        source.arguments = producer.1
-        source.environment = environment
-        source.standardInput = FileHandle.nullDevice
-        source.standardOutput = feed
-        source.standardError = producerErrors
-        let sink = Process()
-        sink.executableURL = URL(fileURLWithPath: consumer.0)
-        sink.arguments = consumer.1
-        sink.environment = environment
-        sink.standardInput = input
-        sink.standardOutput = FileHandle.nullDevice
-        sink.standardError = consumerErrors
-        try sink.run()
-        do {
-            try source.run()
-        } catch {
-            try? input.fileHandleForWriting.close()
-            sink.waitUntilExit()
+        let feed = try SpawnPipe()
+        let input: SpawnPipe
+        do { input = try SpawnPipe() } catch {
+            Descriptor.close(feed.readEnd)
+            Descriptor.close(feed.writeEnd)
             throw error
         }
-        // Our copies of the ends the children use must go, or the reads below never see EOF.
-        try? feed.fileHandleForWriting.close()
-        try? input.fileHandleForReading.close()
-        let writer = input.fileHandleForWriting.fileDescriptor
-        var open = writeAll(Array(prologue.utf8), to: writer)
-        while true {
-            let chunk = feed.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            // A consumer that stopped (an SQL error) gets nothing more; the producer is drained.
-            if open { open = writeAll(Array(chunk), to: writer) }
+        // Each end is closed exactly once on every path (a second close could hit a
+        // descriptor another thread has opened since).
+        let sink: SpawnedProcess
+        do {
+            sink = try SpawnedProcess(
+                executable: consumer.0, arguments: consumer.1, environment: environment,
+                standardInput: .descriptor(input.readEnd), standardOutput: .null,
+                standardError: .descriptor(consumerErrors.fileDescriptor))
+        } catch {
+            for end in [feed.readEnd, feed.writeEnd, input.readEnd, input.writeEnd] { Descriptor.close(end) }
+            throw error
         }
-        source.waitUntilExit()
-        if open, source.terminationReason == .exit, source.terminationStatus == 0 {
-            _ = writeAll(Array(epilogue.utf8), to: writer)
+        // The consumer's copy of its input is its own now.
+        Descriptor.close(input.readEnd)
+        let source: SpawnedProcess
+        do {
+            source = try SpawnedProcess(
+                executable: producer.0, arguments: producer.1, environment: environment, standardInput: .null,
+                standardOutput: .descriptor(feed.writeEnd), standardError: .descriptor(producerErrors.fileDescriptor))
+        } catch {
+            for end in [feed.readEnd, feed.writeEnd, input.writeEnd] { Descriptor.close(end) }
+            sink.wait()
+            throw error
         }
-        try? input.fileHandleForWriting.close()
-        sink.waitUntilExit()
-        func contents(_ handle: FileHandle) -> String {
-            guard (try? handle.seek(toOffset: 0)) != nil, let data = try? handle.readToEnd() else { return "" }
-            return String(decoding: data, as: UTF8.self)
-        }
-        let sourceStatus = source.terminationReason == .exit ? source.terminationStatus : 128 + source.terminationStatus
-        let sinkStatus = sink.terminationReason == .exit ? sink.terminationStatus : 128 + sink.terminationStatus
-        return (
-            Result(status: sourceStatus, standardOutput: "", standardError: contents(producerErrors)),
-            Result(status: sinkStatus, standardOutput: "", standardError: contents(consumerErrors))
-        )
-    }
-
-    /// Writes every byte; `false` when the reader has gone (EPIPE; SIGPIPE is ignored for that).
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        // Our copy of the producer's end must go, or the reads below never see EOF.
+        Descriptor.close(feed.writeEnd)
+        // A consumer that stops early (an SQL error) must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
+        var open = Descriptor.writeAll(Array(prologue.utf8), to: input.writeEnd)
+        while let chunk = Descriptor.read(feed.readEnd, timeout: nil) {
+            // A consumer that stopped gets nothing more; the producer is drained.
+            if open { open = Descriptor.writeAll(chunk, to: input.writeEnd) }
         }
-        return true
+        Descriptor.close(feed.readEnd)
+        let produced = source.wait()
+        if open, produced == .exited(0) {
+            _ = Descriptor.writeAll(Array(epilogue.utf8), to: input.writeEnd)
+        }
+        Descriptor.close(input.writeEnd)
+        let consumed = sink.wait()
+        return (
+            Result(status: produced.status, standardOutput: "", standardError: contents(producerErrors)),
+            Result(status: consumed.status, standardOutput: "", standardError: contents(consumerErrors))
+        )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// Runs a helper program (`pg_dump`, `pg_restore`) to completion, blocking the calling thread:
 /// call it from a thread-pool thread, never from an event loop or the cooperative pool.
@@ -19,20 +20,17 @@ enum ToolProcess {
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> Result {
         let output = try temporaryFile()
         let errors = try temporaryFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        func contents(_ handle: FileHandle) -> String {
-            guard (try? handle.seek(toOffset: 0)) != nil, let data = try? handle.readToEnd() else { return "" }
-            return String(decoding: data, as: UTF8.self)
-        }
-        return Result(status: process.terminationStatus, standardOutput: contents(output), standardError: contents(errors))
+        let process = try SpawnedProcess(
+            executable: executable, arguments: arguments, environment: environment, standardInput: .null,
+            standardOutput: .descriptor(output.fileDescriptor), standardError: .descriptor(errors.fileDescriptor))
+        let termination = process.wait()
+        return Result(status: termination.status, standardOutput: contents(output), standardError: contents(errors))
+    }
+
+    /// What a temporary file made by ``temporaryFile()`` holds.
+    static func contents(_ handle: FileHandle) -> String {
+        guard (try? handle.seek(toOffset: 0)) != nil, let data = try? handle.readToEnd() else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func temporaryFile() throws -> FileHandle {
@@ -41,6 +39,7 @@ enum ToolProcess {
         guard descriptor >= 0 else {
             throw AppError(code: .invalidConfiguration, message: "could not create a temporary file in \(NSTemporaryDirectory())")
         }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }

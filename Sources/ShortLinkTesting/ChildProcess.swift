@@ -1,6 +1,6 @@
 public import Foundation
 import NIOPosix
-import Synchronization
+import Spawn
 
 /// Runs an executable to completion and collects what it printed.
 public enum ChildProcess {
@@ -31,29 +31,12 @@ public enum ChildProcess {
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
     ) async throws -> Result {
         try await NIOThreadPool.singleton.runIfActive {
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            if let directory { process.currentDirectoryURL = directory }
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            // Drain both pipes before waiting, so a chatty child never blocks on a full pipe.
-            let stderrData = Mutex(Data())
-            let stderrRead = DispatchSemaphore(value: 0)
-            Thread.detachNewThread {
-                stderrData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() }
-                stderrRead.signal()
-            }
-            let stdout = output.fileHandleForReading.readDataToEndOfFile()
-            stderrRead.wait()
-            process.waitUntilExit()
+            let output = try SpawnedProcess.run(
+                executable.path, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                directory: directory?.path)
             return Result(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
+                status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
+                stderr: String(decoding: output.standardError, as: UTF8.self))
         }
     }
 }

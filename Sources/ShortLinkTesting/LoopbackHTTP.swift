@@ -44,12 +44,14 @@ public enum LoopbackHTTP {
         return try parse(raw, isHead: method == "HEAD")
     }
 
-    /// Sends raw bytes and returns everything the server writes until it closes (or 5 s pass).
+    /// Sends raw bytes and returns everything the server writes until it closes (or 30 s pass
+    /// without a byte: a bound for a hung server, not a speed check; the whole suite runs at
+    /// once on two cores, where an answer can wait several seconds for a CPU).
     public static func exchange(port: Int, bytes: [UInt8]) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

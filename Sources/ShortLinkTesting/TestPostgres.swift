@@ -10,6 +10,11 @@ import Storage
 /// into a template database, and removed when the process exits. Each test gets its own
 /// database cloned from the template, so tests run in parallel without sharing rows.
 public enum TestPostgres {
+    /// libpq's `connect_timeout` for the suite's pools, in seconds: a bound for a server that
+    /// is gone, not a speed check. The whole suite starts at once on two cores, and a new
+    /// session then waited more than the default 5 s for a CPU now and then.
+    public static let connectTimeout = 30
+
     private static let state = NIOLockedValueBox<Task<Cluster, any Error>?>(nil)
 
     /// The running cluster (started on first call).
@@ -51,10 +56,14 @@ public enum TestPostgres {
             ClusterRegistry.register(embedded)
             let cluster = Cluster(embedded: embedded)
             // Build the template once: every test database is a copy of it.
-            let admin = PGPool(configuration: .init(url: cluster.url(database: "postgres"), maxConnections: 1), logger: Logger(label: "test"))
+            let admin = PGPool(
+                configuration: .init(url: cluster.url(database: "postgres"), maxConnections: 1, connectTimeoutSeconds: TestPostgres.connectTimeout),
+                logger: Logger(label: "test"))
             try await admin.execute("CREATE DATABASE \(templateName)")
             await admin.shutdown()
-            let template = PGPool(configuration: .init(url: cluster.url(database: templateName), maxConnections: 1), logger: Logger(label: "test"))
+            let template = PGPool(
+                configuration: .init(url: cluster.url(database: templateName), maxConnections: 1, connectTimeoutSeconds: TestPostgres.connectTimeout),
+                logger: Logger(label: "test"))
             do {
                 try await Migrator(pool: template, directory: migrationsDirectory, logger: Logger(label: "test")).migrate()
                 await template.shutdown()
@@ -82,7 +91,9 @@ public enum TestPostgres {
         /// - Parameter migrated: `false` for an empty database (migration tests).
         public func makeDatabase(migrated: Bool = true) async throws -> TestDatabase {
             let name = "t_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            let admin = PGPool(configuration: .init(url: url(database: "postgres"), maxConnections: 1), logger: Logger(label: "test"))
+            let admin = PGPool(
+                configuration: .init(url: url(database: "postgres"), maxConnections: 1, connectTimeoutSeconds: TestPostgres.connectTimeout),
+                logger: Logger(label: "test"))
             // Identifiers cannot be parameters; `name` is generated hex, never input.
             try await admin.execute(migrated ? "CREATE DATABASE \(name) TEMPLATE \(Self.templateName)" : "CREATE DATABASE \(name)")
             await admin.shutdown()
@@ -105,13 +116,16 @@ public final class TestDatabase: Sendable {
         self.name = name
         self.url = url
         self.cluster = cluster
-        pool = PGPool(configuration: .init(url: url, maxConnections: 4), logger: Logger(label: "test"))
+        pool = PGPool(
+            configuration: .init(url: url, maxConnections: 4, connectTimeoutSeconds: TestPostgres.connectTimeout), logger: Logger(label: "test"))
     }
 
     /// Closes the pool and drops the database.
     public func drop() async {
         await pool.shutdown()
-        let admin = PGPool(configuration: .init(url: cluster.url(database: "postgres"), maxConnections: 1), logger: Logger(label: "test"))
+        let admin = PGPool(
+            configuration: .init(url: cluster.url(database: "postgres"), maxConnections: 1, connectTimeoutSeconds: TestPostgres.connectTimeout),
+            logger: Logger(label: "test"))
         _ = try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         await admin.shutdown()
     }

@@ -1,6 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 import Glibc
+import Spawn
 
 /// Helpers for the tests: talk to a cluster with the real `psql`, independently of the
 /// module's own process code, as the `postgres` user when the tests run as root.
@@ -46,28 +47,15 @@ enum TestSupport {
 
     /// Runs a program to completion and captures its output (small outputs only).
     static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for name in ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "DATABASE_URL"] {
             environment[name] = nil
         }
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let result = try SpawnedProcess.run(executable, arguments, environment: environment, directory: "/")
         return CommandResult(
-            status: process.terminationStatus,
-            output: String(decoding: outputData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
-            errors: String(decoding: errorData, as: UTF8.self))
+            status: result.status,
+            output: String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+            errors: String(decoding: result.standardError, as: UTF8.self))
     }
 
     /// A fresh directory made with `mkdtemp` under `/tmp` with the given mode.

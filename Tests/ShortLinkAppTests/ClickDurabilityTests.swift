@@ -4,6 +4,7 @@ import Foundation
 import LibPQ
 import Logging
 import ShortLinkTesting
+import Spawn
 import Storage
 import Testing
 
@@ -55,7 +56,7 @@ import Testing
         try await Task.sleep(for: .seconds(2))
         try await served.stop(with: SIGTERM)
         let answered = await traffic.stop()
-        #expect(served.process.terminationStatus == 0)
+        #expect(served.termination == .exited(0))
         let stored = try await clickCounts(db.pool, code: "term")
         print("SIGTERM under traffic: answered \(answered), stored \(stored.rows)")
         #expect(answered > 100)
@@ -74,7 +75,7 @@ import Testing
         try await crashed.stop(with: SIGKILL)
         let answered = await traffic.stop()
         let storedAtCrash = try await clickCounts(db.pool, code: "crash").rows
-        #expect(crashed.process.terminationReason == .uncaughtSignal)
+        #expect(crashed.termination == .signaled(SIGKILL))
 
         // The next start replays the journal the killed process left behind.
         let restarted = try await ServedBinary.start(databaseURL: db.url, spool: spool)

@@ -2,6 +2,7 @@ import Foundation
 import LibPQ
 import RedirectServer
 import ShortLinkTesting
+import Spawn
 import Testing
 
 #if canImport(Glibc)
@@ -104,7 +105,7 @@ import Testing
         #expect(scrape.body.contains("shortlinks_edge_requests_total{status=\"200\"} 3\n"))
         #expect(scrape.body.contains("shortlinks_edge_connections_accepted_total 3\n"))
         try await served.stop(with: SIGTERM)
-        #expect(served.process.terminationStatus == 0)
+        #expect(served.termination == .exited(0))
     }
 
     struct SourceAddressFailure: Error {

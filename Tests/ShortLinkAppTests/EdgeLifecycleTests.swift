@@ -7,6 +7,7 @@ import RedirectServer
 import ServiceLifecycle
 import ShortLinkCore
 import ShortLinkTesting
+import Spawn
 import Storage
 import Testing
 
@@ -104,8 +105,7 @@ import Testing
         let port = served.port
         #expect(try await offload { try LoopbackHTTP.request(port: port, path: "/healthz") }.status == 200)
         try await served.stop(with: SIGTERM)
-        #expect(served.process.terminationReason == .exit)
-        #expect(served.process.terminationStatus == 0)
+        #expect(served.termination == .exited(0))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ShortLinkTesting
+import Spawn
 import Testing
 
 @testable import ShortLinkApp
@@ -61,8 +62,7 @@ import Testing
         #expect(adminServed)
         #expect(served.isRunning)
         try await served.stop(with: SIGTERM)
-        #expect(served.process.terminationReason == .exit)
-        #expect(served.process.terminationStatus == 0)
+        #expect(served.termination == .exited(0))
     }
 
     /// `key=N` from the log.

@@ -1,18 +1,21 @@
 import Foundation
 import ShortLinkTesting
+import Spawn
 import Testing
 
 /// The real `shortlinks serve` executable (debug build) as a child process, with the test
 /// database, the generated mmdb and its own spool directory.
 final class ServedBinary: @unchecked Sendable {
-    let process = Process()
+    let process: SpawnedProcess
     let port: Int
     /// The edge's metrics listener (role edge), when its line was logged.
     private(set) var metricsPort: Int?
     /// The admin listener (role all/admin), when its line was logged.
     private(set) var adminPort: Int?
-    private let errors = Pipe()
+    private let errors: SpawnPipe
     private(set) var log = ""
+    /// How the process ended, once ``stop(with:)`` has returned.
+    private(set) var termination: Termination?
 
     static var executable: URL { ChildProcess.shortlinksExecutable }
 
@@ -24,14 +27,14 @@ final class ServedBinary: @unchecked Sendable {
         fileDescriptorLimit: Int? = nil
     ) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the shortlinks product first")
+        let executable: String
+        let arguments: [String]
         if let fileDescriptorLimit {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = [
-                "-c", "ulimit -n \(fileDescriptorLimit) && exec \"$0\" \"$@\"", Self.executable.path, "serve", "--role", role,
-            ]
+            executable = "/bin/sh"
+            arguments = ["-c", "ulimit -n \(fileDescriptorLimit) && exec \"$0\" \"$@\"", Self.executable.path, "serve", "--role", role]
         } else {
-            process.executableURL = Self.executable
-            process.arguments = ["serve", "--role", role]
+            executable = Self.executable.path
+            arguments = ["serve", "--role", role]
         }
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = databaseURL
@@ -44,10 +47,11 @@ final class ServedBinary: @unchecked Sendable {
         // The suites beside it load the CPUs: without this the writer would hold back.
         environment["SHORTLINKS_CLICKS_YIELD_TO_EDGE"] = "false"
         environment.merge(extraEnvironment) { $1 }
-        process.environment = environment
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        errors = try SpawnPipe()
+        process = try SpawnedProcess(
+            executable: executable, arguments: arguments, environment: environment, standardOutput: .null,
+            standardError: .descriptor(errors.writeEnd))
+        Descriptor.close(errors.writeEnd)
         // The port is in the "edge listening" log line.
         var found: Int?
         var metrics: Int?
@@ -60,7 +64,7 @@ final class ServedBinary: @unchecked Sendable {
             return found != nil && (role == "edge" ? metrics != nil : admin != nil)
         }
         while !done(), ContinuousClock.now < deadline, process.isRunning {
-            let chunk = errors.fileHandleForReading.availableData
+            guard let chunk = Descriptor.read(errors.readEnd, timeout: .milliseconds(200)) else { break }
             text += String(decoding: chunk, as: UTF8.self)
             found = Self.port(in: text, after: #"address=127\.0\.0\.1:"#)
             metrics = Self.port(in: text, after: #"metrics=127\.0\.0\.1:"#)
@@ -70,7 +74,7 @@ final class ServedBinary: @unchecked Sendable {
         metricsPort = metrics
         adminPort = admin
         if role == "admin" { found = admin }
-        if found == nil, process.isRunning { process.terminate() }
+        if found == nil { process.send(SIGTERM) }
         port = try #require(found, "no listening line in: \(log)")
     }
 
@@ -90,13 +94,15 @@ final class ServedBinary: @unchecked Sendable {
     /// Sends `signal` and waits for the exit (on a thread-pool thread).
     func stop(with signal: Int32) async throws {
         try await offload {
-            kill(self.process.processIdentifier, signal)
-            self.process.waitUntilExit()
-            self.log += String(decoding: self.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            self.process.send(signal)
+            self.termination = self.process.wait()
+            self.log += String(decoding: Descriptor.readToEnd(self.errors.readEnd), as: UTF8.self)
         }
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        // Never blocks here (deinit may run on a cooperative thread); the exit is not awaited.
+        process.send(SIGTERM)
+        Descriptor.close(errors.readEnd)
     }
 }

@@ -63,9 +63,17 @@ import Testing
             #expect(run.status == 0, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
             let report = try ReportFile.read(json)
             #expect(report.verify?.passed == true)
+            #expect(report.redirects.total >= 3, "stdout: \(run.stdout)")
+            // Three of the run's clicks, picked first and then deleted by id, so that a
+            // failure says which step found fewer rows than the run reported.
+            let picked = try await service.db.pool.query(
+                "SELECT c.id::text FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.short_code LIKE 'lt%' ORDER BY c.id LIMIT 3")
+            let stored = try await service.db.pool.query("SELECT count(*)::bigint FROM clicks")[0].decode(0, as: Int.self)
+            #expect(picked.count == 3, "\(stored) clicks stored for \(report.redirects.total) redirects")
+            let ids = try picked.map { try $0.decode(0, as: String.self) }.joined(separator: ",")
             let deleted = try await service.db.pool.execute(
-                "DELETE FROM clicks WHERE id IN (SELECT c.id FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.short_code LIKE 'lt%' LIMIT 3)")
-            #expect(deleted == 3)
+                "DELETE FROM clicks WHERE id = ANY(string_to_array($1, ',')::uuid[])", [ids])
+            #expect(deleted == picked.count, "deleted \(deleted) of \(ids)")
             let again = try await LoadTestBinary.run(
                 ["verify", json, "--timeout", "1s", "--database-url", service.db.url], token: service.token)
             #expect(again.status == 1, "stdout: \(again.stdout)\nstderr: \(again.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// Finds the service's database: `--database-url`, else `DATABASE_URL`, else the last line
 /// of `shortlinks db url` (the embedded cluster of the current directory), with the
@@ -20,20 +21,15 @@ public enum DatabaseURLResolver {
             throw LoadTestError(
                 .database, "no database for --verify: set DATABASE_URL or --database-url (no shortlinks executable found for `shortlinks db url`)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["db", "url"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
+        let result: SpawnOutput
+        do {
+            result = try SpawnedProcess.run(executable, ["db", "url"], environment: ProcessInfo.processInfo.environment)
+        } catch {
             throw LoadTestError(.database, "cannot run \(executable) db url: \(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-        guard process.terminationStatus == 0, !last.isEmpty else {
-            throw LoadTestError(.database, "`shortlinks db url` failed (status \(process.terminationStatus)): set DATABASE_URL or --database-url")
+        let last = String(decoding: result.standardOutput, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard result.status == 0, !last.isEmpty else {
+            throw LoadTestError(.database, "`shortlinks db url` failed (status \(result.status)): set DATABASE_URL or --database-url")
         }
         return last
     }
