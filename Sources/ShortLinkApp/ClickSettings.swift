@@ -40,8 +40,8 @@ public struct ClickSettings: Sendable {
     /// says not ready; default 64 MiB (four default segments). 0 turns the check off.
     public var journalMinFreeBytes: Int
     /// The rollup worker: how often it materialises stored clicks into the metrics
-    /// (`rollups.intervalSeconds`, default 10) and how many clicks a cycle takes at most
-    /// (`rollups.maxClicksPerCycle`, default 500,000).
+    /// (`rollups.intervalSeconds`, default 30) and how many clicks a cycle takes at most
+    /// (`rollups.maxClicksPerCycle`, default 1,000,000).
     public var rollups: RollupWorkerConfiguration
 
     /// Creates settings; every parameter has the documented default. (Tests use this with

@@ -45,6 +45,10 @@ import Testing
         #expect(stored.distinct == stored.rows)
         #expect(service.clicks.statistics.retries > 0)
         #expect(service.clicks.statistics.dropped == 0)
+        // The rollups count each stored click once too (retried batches included).
+        for (rollup, clicks) in try await rolledUpClicks(pool, code: "outage") {
+            #expect(clicks == stored.rows, "\(rollup) rollup: \(clicks) of \(stored.rows)")
+        }
     }
 
     @Test func sigterm_underTraffic_everyAnsweredClickIsStoredBeforeExit() async throws {
@@ -62,6 +66,9 @@ import Testing
         #expect(answered > 100)
         #expect(stored.rows == answered)
         #expect(stored.distinct == stored.rows)
+        for (rollup, clicks) in try await rolledUpClicks(db.pool, code: "term") {
+            #expect(clicks == stored.rows, "\(rollup) rollup: \(clicks) of \(stored.rows)")
+        }
     }
 
     @Test func kill9_underTraffic_theNextStartStoresEveryAnsweredClick() async throws {
@@ -90,5 +97,9 @@ import Testing
         #expect(stored.rows >= answered && stored.rows <= answered + 1)
         #expect(stored.distinct == stored.rows)
         #expect(journalFiles(in: spool).isEmpty)
+        // The replayed batches (some already stored before the kill) are rolled up once.
+        for (rollup, clicks) in try await rolledUpClicks(db.pool, code: "crash") {
+            #expect(clicks == stored.rows, "\(rollup) rollup: \(clicks) of \(stored.rows)")
+        }
     }
 }

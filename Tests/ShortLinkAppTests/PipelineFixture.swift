@@ -6,6 +6,7 @@ import RedirectServer
 import ShortLinkApp
 import ShortLinkCore
 import ShortLinkTesting
+import Storage
 import Synchronization
 
 /// The real `serve` assembly (edge + click pipeline + GeoIP on the generated mmdb) in this
@@ -79,6 +80,26 @@ func clickCounts(_ pool: PGPool, code: String) async throws -> (rows: Int, disti
         "SELECT count(*)::bigint, count(DISTINCT c.id)::bigint FROM clicks c JOIN links l ON l.id = c.link_id WHERE l.short_code = $1",
         [code])
     return (try rows[0].decode(0, as: Int.self), try rows[0].decode(1, as: Int.self))
+}
+
+/// A link's clicks as every rollup counts them, after the rollup worker's work is done
+/// (whatever is still pending is rolled up first): per hour, day and month, and in the
+/// organisation's and its client's daily scope rows. Each should equal the raw rows.
+func rolledUpClicks(_ pool: PGPool, code: String) async throws -> [String: Int] {
+    _ = try await PostgresClickStore(pool: pool).rollUpAll()
+    let rows = try await pool.query(
+        """
+        SELECT (SELECT coalesce(sum(clicks), 0)::bigint FROM link_rollups_hourly WHERE link_id = l.id),
+               (SELECT coalesce(sum(clicks), 0)::bigint FROM link_rollups_daily WHERE link_id = l.id),
+               (SELECT coalesce(sum(clicks), 0)::bigint FROM link_rollups_monthly WHERE link_id = l.id),
+               (SELECT coalesce(sum(clicks), 0)::bigint FROM link_rollups_dimensions WHERE link_id = l.id AND dimension = 'g'),
+               (SELECT coalesce(sum(clicks), 0)::bigint FROM scope_rollups_daily WHERE scope = 'c' AND scope_id = l.client_id)
+        FROM links l WHERE l.short_code = $1
+        """, [code])
+    let names = ["hourly", "daily", "monthly", "places", "client daily"]
+    var counts: [String: Int] = [:]
+    for (index, name) in names.enumerated() { counts[name] = try rows[0].decode(index, as: Int.self) }
+    return counts
 }
 
 /// Sends redirects from a background thread, one connection per request, until stopped,
