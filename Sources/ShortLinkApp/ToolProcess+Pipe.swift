@@ -14,13 +14,7 @@ extension ToolProcess {
     ) throws -> (producer: Result, consumer: Result) {
         let producerErrors = try temporaryFile()
         let consumerErrors = try temporaryFile()
-        let feed = try SpawnPipe()
-        let input: SpawnPipe
-        do { input = try SpawnPipe() } catch {
-            Descriptor.close(feed.readEnd)
-            Descriptor.close(feed.writeEnd)
-            throw error
-        }
+        let (feed, input) = try SpawnPipe.pair()
         // Each end is closed exactly once on every path (a second close could hit a
         // descriptor another thread has opened since).
         let sink: SpawnedProcess
@@ -30,7 +24,8 @@ extension ToolProcess {
                 standardInput: .descriptor(input.readEnd), standardOutput: .null,
                 standardError: .descriptor(consumerErrors.fileDescriptor))
         } catch {
-            for end in [feed.readEnd, feed.writeEnd, input.readEnd, input.writeEnd] { Descriptor.close(end) }
+            feed.close()
+            input.close()
             throw error
         }
         // The consumer's copy of its input is its own now.

@@ -18,6 +18,22 @@ public struct SpawnPipe: Sendable {
         readEnd = ends[0]
         writeEnd = ends[1]
     }
+
+    /// Two pipes, or none: when the second cannot be opened, the first is closed again.
+    public static func pair() throws -> (SpawnPipe, SpawnPipe) {
+        let first = try SpawnPipe()
+        do { return (first, try SpawnPipe()) } catch {
+            first.close()
+            throw error
+        }
+    }
+
+    /// Closes both ends (only for ends not closed already: a second close could hit a
+    /// descriptor another thread has opened since).
+    public func close() {
+        Descriptor.close(readEnd)
+        Descriptor.close(writeEnd)
+    }
 }
 
 /// Blocking reads and writes on descriptors that retry on `EINTR`.
@@ -96,20 +112,15 @@ extension SpawnedProcess {
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil
     ) throws -> SpawnOutput {
-        let output = try SpawnPipe()
-        let errors: SpawnPipe
-        do { errors = try SpawnPipe() } catch {
-            Descriptor.close(output.readEnd)
-            Descriptor.close(output.writeEnd)
-            throw error
-        }
+        let (output, errors) = try SpawnPipe.pair()
         let process: SpawnedProcess
         do {
             process = try SpawnedProcess(
                 executable: executable, arguments: arguments, environment: environment, directory: directory,
                 standardOutput: .descriptor(output.writeEnd), standardError: .descriptor(errors.writeEnd))
         } catch {
-            for descriptor in [output.readEnd, output.writeEnd, errors.readEnd, errors.writeEnd] { Descriptor.close(descriptor) }
+            output.close()
+            errors.close()
             throw error
         }
         Descriptor.close(output.writeEnd)
