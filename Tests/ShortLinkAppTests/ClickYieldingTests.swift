@@ -8,15 +8,15 @@ import Testing
 
 /// The writer leaves the CPUs to the edge while they are contended, for at most
 /// clicks.maxDeferSeconds, and writes a backlog in catch-up-sized transactions. CPU
-/// pressure comes from a file in the kernel's PSI format that a thread keeps growing, so
-/// the test does not depend on how busy the machine really is.
+/// pressure comes from a fake PSI file (``ContendedCPUs``), so the test does not depend on
+/// how busy the machine really is.
 @Suite(.teardown) struct ClickYieldingTests {
     @Test func contendedCPUs_holdWritesBack_forAtMostMaxDefer_thenTheBacklogGoesInOneTransaction() async throws {
         let db = try await TestPostgres.database()
         onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "held")
         let pressure = ContendedCPUs()
-        defer { pressure.stop() }
+        defer { pressure.finish() }
         let service = try await RunningService(
             url: db.url, pool: db.pool,
             yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 8, pressureFile: pressure.path),
@@ -52,6 +52,7 @@ import Testing
         onTeardown { await db.drop() }
         try await insertLink(db.pool, code: "resumed")
         let pressure = ContendedCPUs()
+        defer { pressure.finish() }
         let service = try await RunningService(
             url: db.url, pool: db.pool,
             yielding: WriteYielding(enabled: true, pressureThreshold: 0.5, maxDeferSeconds: 600, pressureFile: pressure.path))
@@ -90,34 +91,90 @@ import Testing
     }
 }
 
-/// A PSI file whose `some` total gains a second of stall every 2 ms (far more than wall
-/// time, so every sample window that sees one update reads as fully contended) until stopped.
+/// A fake `/proc/pressure/cpu` that reads as fully contended until ``stop()`` and as idle
+/// after it, whatever the machine's real load and however late this process's threads run.
+///
+/// `path` is a symbolic link to a named pipe. A thread answers each reader that opens it
+/// with a PSI record whose `some` total has grown by 10⁶ s since the last one while
+/// contended (so any sample window reads as a share of 1), and by nothing after `stop()`.
+/// The value depends on the reads, not on time: a file that a thread kept rewriting on a
+/// timer read as idle whenever a loaded CI machine left that thread unscheduled for a
+/// sample window (the writer then wrote while it should have held back).
 final class ContendedCPUs: Sendable {
     let path = NSTemporaryDirectory() + "psi-\(UUID().uuidString)"
-    private let running = Mutex(true)
+    private var fifo: String { path + ".fifo" }
+    private struct State {
+        var contended = true
+        var finishing = false
+        var total: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    private let exited = DispatchSemaphore(value: 0)
 
     init() {
-        write(total: 0)
-        Thread.detachNewThread { [self] in
-            var total: UInt64 = 0
-            while running.withLock({ $0 }) {
-                total += 1_000_000
-                write(total: total)
-                Thread.sleep(forTimeInterval: 0.002)
+        guard mkfifo(fifo, 0o600) == 0, symlink(fifo, path) == 0 else {
+            fatalError("ContendedCPUs: cannot create the named pipe \(fifo): errno \(errno)")
+        }
+        let fifo = fifo
+        Thread.detachNewThread { [self] in serve(fifo) }
+    }
+
+    /// From now on every read reports no new stall.
+    func stop() {
+        state.withLock { $0.contended = false }
+    }
+
+    /// Puts a regular file with the last total in the pipe's place (a late reader reads
+    /// "no new stall" instead of waiting for a writer that has gone), ends the thread and
+    /// removes both files. Call once the service under test no longer samples, or at least
+    /// no longer needs contention.
+    func finish() {
+        let total = state.withLock { state in
+            state.finishing = true
+            state.contended = false
+            return state.total
+        }
+        let replacement = path + ".file"
+        try? Self.record(total: total).write(toFile: replacement, atomically: false, encoding: .utf8)
+        rename(replacement, path)
+        // Wakes the thread if it waits in open() for a reader; it sees `finishing` and exits.
+        let wake = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        exited.wait()
+        if wake >= 0 { close(wake) }
+        unlink(fifo)
+        unlink(path)
+    }
+
+    private func serve(_ fifo: String) {
+        // A reader that closes before the write must cost an EPIPE, not the process.
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
+        defer { exited.signal() }
+        while true {
+            // Blocks until a reader opens the pipe.
+            let fd = open(fifo, O_WRONLY | O_CLOEXEC)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            let next: UInt64? = state.withLock { state in
+                if state.finishing { return nil }
+                if state.contended { state.total += 1_000_000_000_000 }
+                return state.total
+            }
+            guard let next else {
+                close(fd)
+                return
+            }
+            let bytes = Array(Self.record(total: next).utf8)
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
         }
     }
 
-    func stop() {
-        running.withLock { $0 = false }
-    }
-
-    private func write(total: UInt64) {
-        let text = "some avg10=0.00 avg60=0.00 avg300=0.00 total=\(total)\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
-        try? text.write(toFile: path, atomically: true, encoding: .utf8)
-    }
-
-    deinit {
-        unlink(path)
+    private static func record(total: UInt64) -> String {
+        "some avg10=0.00 avg60=0.00 avg300=0.00 total=\(total)\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
     }
 }

@@ -78,6 +78,7 @@ public struct LoadTest: Sendable {
         // Links.
         let links: LinkSet
         var scope = RunReport.ClickScope()
+        var createdLinks = false
         if let codesFile = options.codesFile {
             guard options.scenario != .churn else {
                 throw LoadTestError(.badInput, "churn creates and changes links through the admin API; --codes cannot be used")
@@ -89,7 +90,7 @@ public struct LoadTest: Sendable {
                 guard let admin else { throw LoadTestError(.badInput, "--create-links needs SHORTLINKS_ADMIN_TOKEN (an admin API token)") }
                 let created = try await links.createMissing(runID: runID, admin: admin)
                 log("created \(created) links through \(options.adminURL); \(links.codes.count - created) existed already")
-                try await Task.sleep(for: .milliseconds(300))
+                createdLinks = created > 0
             }
         } else {
             guard let admin else {
@@ -99,8 +100,7 @@ public struct LoadTest: Sendable {
             log("creating \(options.links) links through \(options.adminURL) (tag \(LinkSet.tag(runID: runID)))")
             links = try await LinkSet.create(count: options.links, runID: runID, admin: admin)
             scope.tag = LinkSet.tag(runID: runID)
-            // New links reach the edge's cache through NOTIFY within milliseconds.
-            try await Task.sleep(for: .milliseconds(300))
+            createdLinks = true
         }
         // Verification needs the database before the run (a code list's clicks so far).
         var verifier: ClickVerifier?
@@ -113,6 +113,13 @@ public struct LoadTest: Sendable {
                 scope.baselineDistinct = before.distinct
                 scope.baselineBots = before.bots
             }
+        }
+        // New links reach the edge's cache through its change feed; wait until it serves
+        // them (after the baseline above, so that the probe's click is one the run expects).
+        var probeRedirects = 0
+        if createdLinks, let last = links.codes.last {
+            probeRedirects = try await EdgeReadiness.waitUntilServed(code: last, base: options.drive.base)
+            log("the edge serves the new links (\(probeRedirects) probe redirect, counted as a click)")
         }
         // Requests.
         let source: any RequestSource
@@ -133,7 +140,9 @@ public struct LoadTest: Sendable {
             "running \(options.scenario.rawValue) against \(options.drive.base) (\(options.drive.rate.map { "open loop, \($0) req/s" } ?? "closed loop"), \(options.drive.connections) connections)"
         )
         do {
-            let report = try await drive(runID: runID, links: links, source: source, ledger: ledger, admin: admin, scope: scope, verifier: verifier)
+            let report = try await drive(
+                runID: runID, links: links, source: source, ledger: ledger, admin: admin, scope: scope, probeRedirects: probeRedirects,
+                verifier: verifier)
             await verifier?.shutdown()
             return report
         } catch {
@@ -151,7 +160,7 @@ public struct LoadTest: Sendable {
 
     private func drive(
         runID: String, links: LinkSet, source: any RequestSource, ledger: ChurnLedger?, admin: AdminClient?,
-        scope: RunReport.ClickScope, verifier: ClickVerifier?
+        scope: RunReport.ClickScope, probeRedirects: Int, verifier: ClickVerifier?
     ) async throws -> RunReport {
         let outcome: LoadDriver.Outcome
         var churn: ChurnMutator.Outcome?
@@ -170,6 +179,9 @@ public struct LoadTest: Sendable {
             outcome = try await LoadDriver.run(driveSettings, source: source)
         }
         var report = makeReport(runID: runID, links: links, outcome: outcome, scope: scope)
+        report.redirects.total += probeRedirects
+        report.redirects.humans += probeRedirects
+        report.redirects.probes = probeRedirects
         if let churn, let ledger {
             report.coherence = RunReport.Coherence(
                 windowMs: Double(ledger.window) / 1e6, checked: outcome.tally.coherenceChecked,

@@ -64,6 +64,8 @@ import Testing
             let report = try ReportFile.read(json)
             #expect(report.verify?.passed == true)
             #expect(report.redirects.total >= 3, "stdout: \(run.stdout)")
+            #expect(report.redirects.probes == 1, "the setup waited for the edge with one probe redirect")
+            #expect(run.stdout.contains("setup probes 1"))
             // Three of the run's clicks, picked first and then deleted by id, so that a
             // failure says which step found fewer rows than the run reported.
             let picked = try await service.db.pool.query(
@@ -80,6 +82,18 @@ import Testing
             #expect(again.stdout.contains("FAILED"))
             #expect(again.stdout.contains("lost 3 of \(report.redirects.total) clicks"))
             try? FileManager.default.removeItem(atPath: json)
+        }
+    }
+
+    @Test func edgeReadiness_givesUpOnACodeTheEdgeNeverServes_andNamesIt() async throws {
+        try await ServiceUnderLoad.with { service in
+            let base = try #require(BaseURL("http://127.0.0.1:\(service.edgePort)"))
+            let error = await #expect(throws: LoadTestError.self) {
+                _ = try await EdgeReadiness.waitUntilServed(code: "never-created", base: base, timeout: .milliseconds(300))
+            }
+            #expect(error?.code == .setup)
+            #expect(error?.message.contains("never-created") == true)
+            #expect(error?.message.contains("HTTP 404") == true)
         }
     }
 }

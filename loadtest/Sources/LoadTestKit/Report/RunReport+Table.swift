@@ -29,7 +29,10 @@ extension RunReport {
             "sent (all phases)",
             "\(sent.total)  (warm-up answers \(sent.warmupAnswered), HEAD \(sent.head), prefetch \(sent.prefetch), misses \(sent.misses), bots \(sent.bots))"
         )
-        row("redirects answered", "\(redirects.total)  (bots \(redirects.bots), humans \(redirects.humans)); unanswered \(unanswered)")
+        row(
+            "redirects answered",
+            "\(redirects.total)  (bots \(redirects.bots), humans \(redirects.humans)\(redirects.probes.map { ", setup probes \($0)" } ?? "")); unanswered \(unanswered)"
+        )
         if let coherence {
             row(
                 "coherence",

@@ -68,6 +68,8 @@ public struct RunReport: Codable, Sendable {
         public var bots: Int
         /// To requests sent as humans.
         public var humans: Int
+        /// Of `humans`: the setup's probes that waited for the edge to serve new links.
+        public var probes: Int?
     }
 
     /// The churn scenario's coherence figures.
