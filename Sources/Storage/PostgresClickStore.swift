@@ -45,16 +45,18 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         guard !clicks.isEmpty else { return ClickWriteResult(inserted: 0) }
         let encoded = Self.encode(clicks)
         let total = clicks.count
-        // First, the common case: none of the clicks is stored yet and every link exists, so
-        // they are copied straight into clicks. Rows take the transaction's ingest batch
+        // First, the common case: none of the clicks is stored yet, so they are copied
+        // straight into clicks. Raw rows have no foreign key (migration 0011): a click of a
+        // link deleted meanwhile is stored too, and the rollup worker deletes it when it
+        // rolls its batch up. Rows take the transaction's ingest batch
         // from the column's default (migration 0009), and the batch is recorded as pending
         // in the same transaction. Rollups are not touched here: ``rollUp(maxClicks:)``
         // materialises pending batches later, exactly once.
         if let inserted = try await copyDirectly(clicks, encoded: encoded) {
             return ClickWriteResult(inserted: inserted)
         }
-        // A replay, a retry after a commit that may have succeeded, or a link deleted since
-        // the click (the COPY failed on the key or the foreign key): the batch is copied
+        // A replay or a retry after a commit that may have succeeded (the COPY failed on the
+        // key): the batch is copied
         // into a session-local staging table, and only the rows whose link still exists and
         // that are not stored yet go into clicks (store_staged_clicks()). A replay adds
         // nothing twice.
@@ -76,7 +78,7 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     }
 
     /// `COPY` into `clicks` in one transaction; `nil` (rolled back) when a row is already
-    /// stored or its link is gone.
+    /// stored.
     private func copyDirectly(_ clicks: [StoredClick], encoded: [UInt8]) async throws -> Int? {
         var first = clicks[0].timestamp.microsecondsSinceEpoch
         var last = first
@@ -96,7 +98,7 @@ public struct PostgresClickStore: ClickStore, RollupStore {
                     [batch, from, to, copied])
                 return copied
             }
-        } catch let error as PGError where error.code == .uniqueViolation || error.code == .foreignKeyViolation {
+        } catch let error as PGError where error.code == .uniqueViolation {
             return nil
         }
     }
@@ -207,6 +209,13 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         }
         try await pool.execute(
             "DELETE FROM visitor_salts WHERE day < (now() AT TIME ZONE 'UTC')::date - 1")
+        // Deleted links' raw clicks (no cascade since migration 0011): one pass over clicks.
+        let priority = priority
+        let purged = try await pool.transaction { connection in
+            priority.apply(to: connection)
+            return try connection.query("SELECT purge_deleted_link_clicks()").first?.decode(0, as: Int64.self) ?? 0
+        }
+        if purged > 0 { logger.info("deleted links' clicks purged", metadata: ["clicks": "\(purged)"]) }
         if let retentionMonths, retentionMonths > 0 {
             // Old partitions and the default partition's old rows; logs what it removed.
             try await ClickRetention(pool: pool, logger: logger).run(months: retentionMonths)

@@ -76,6 +76,9 @@ public enum ClickExport {
     ///   - raw: leave cells that start like a formula as they are (default false).
     public static func clicksStatement(_ filter: ClickExportFilter, raw: Bool = false) -> String {
         var conditions = linkConditions(filter, column: "c.link_id")
+        // Raw rows have no foreign key (migration 0011): a deleted link's clicks wait for
+        // the purge, in no report.
+        conditions.append("c.link_id IN (SELECT id FROM links)")
         if let from = filter.from { conditions.append("c.\"timestamp\" >= '\(from.iso8601)'") }
         if let to = filter.to { conditions.append("c.\"timestamp\" < '\(to.iso8601)'") }
         if !filter.includeBots { conditions.append("NOT c.is_bot") }
