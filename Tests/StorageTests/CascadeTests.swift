@@ -5,7 +5,7 @@ import Storage
 import Testing
 
 @Suite(.teardown) struct CascadeTests {
-    @Test func deleteUser_removesTheirLinksClicksTagLinksAndTokens_andReportsLinkCount() async throws {
+    @Test func deleteUser_removesTheirLinksTagLinksAndTokens_andClicksAtThePurge_andReportsLinkCount() async throws {
         let f = try await Fixture.make()
         onTeardown { await f.db.drop() }
         let other = try await UserRepository(pool: f.db.pool).create(email: "bo@agency.example", name: "Bo")
@@ -19,6 +19,9 @@ import Testing
         let deleted = try await UserRepository(pool: f.db.pool).delete(f.user.id)
         #expect(deleted == 2)
         #expect(try await f.count("SELECT count(*) FROM links WHERE user_id = $1", [f.user.id.pg]) == 0)
+        // Raw clicks have no foreign key (migration 0011): the housekeeping's purge takes them.
+        #expect(try await f.count("SELECT count(*) FROM deleted_links") == 2)
+        try await PostgresClickStore(pool: f.db.pool).maintain(retentionMonths: nil)
         #expect(try await f.count("SELECT count(*) FROM clicks") == 0)
         #expect(try await f.count("SELECT count(*) FROM api_tokens") == 0)
         #expect(try await f.count("SELECT count(*) FROM link_tags") == 1)
@@ -49,13 +52,15 @@ import Testing
         #expect(after.clientID == f.client.id)
     }
 
-    @Test func deleteLink_removesClicksAndTagLinks_keepsTags() async throws {
+    @Test func deleteLink_removesTagLinksAtOnceAndClicksAtThePurge_keepsTags() async throws {
         let f = try await Fixture.make()
         onTeardown { await f.db.drop() }
         let link = try await f.link("gone", tags: ["keep-me"])
         try await f.addClick(to: link.id)
         try await f.addClick(to: link.id)
         #expect(try await f.links.delete(link.id))
+        #expect(try await f.count("SELECT count(*) FROM clicks") == 2, "raw rows wait for the purge (migration 0011)")
+        try await PostgresClickStore(pool: f.db.pool).maintain(retentionMonths: nil)
         #expect(try await f.count("SELECT count(*) FROM clicks") == 0)
         #expect(try await f.count("SELECT count(*) FROM link_tags") == 0)
         #expect(try await TagRepository(pool: f.db.pool).find(name: "keep-me")?.linkCount == 0)
