@@ -194,6 +194,17 @@ public enum PGCopyText {
             buffer.append(UInt8(ascii: "N"))
             return
         }
+        // Most values (user agents, referrers, places) need no escape: copied whole.
+        let copied = field.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard
+                !bytes.contains(where: {
+                    $0 == 0 || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+                })
+            else { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true { return }
         for byte in field.utf8 {
             let escaped: UInt8
             switch byte {

@@ -171,8 +171,9 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         }
     }
 
-    /// The clicks as rows of `COPY … FROM STDIN` in ``ClickCopyEncoder/columns`` order.
-    static func encode(_ clicks: [StoredClick]) -> [UInt8] {
+    /// The clicks as rows of `COPY … FROM STDIN` in ``ClickCopyEncoder/columns`` order
+    /// (public for `shortlinks measure-enrichment`, which times it).
+    public static func encode(_ clicks: [StoredClick]) -> [UInt8] {
         var rows: [UInt8] = []
         rows.reserveCapacity(clicks.count * 256)
         for click in clicks { ClickCopyEncoder.append(click, to: &rows) }

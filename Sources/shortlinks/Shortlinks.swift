@@ -13,7 +13,7 @@ struct Shortlinks: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, SeedCommand.self, UsersCommand.self,
             TokensCommand.self, LinksCommand.self, ClassifyCommand.self, RollupsCommand.self, ExportCommand.self,
-            BackupCommand.self, RestoreCommand.self,
+            BackupCommand.self, RestoreCommand.self, MeasureEnrichmentCommand.self,
         ]
     )
 }

@@ -109,4 +109,31 @@ import Testing
         PGCopyText.appendField(nil, to: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == #"\N"#)
     }
+
+    /// Values without a byte to escape are copied whole; the result is the same as escaping
+    /// byte by byte, for plain values, values with one special byte anywhere, and non-ASCII.
+    @Test func appendField_plainAndSpecialValues_matchByteByByteEscaping() {
+        func reference(_ value: String) -> [UInt8] {
+            value.utf8.flatMap { byte -> [UInt8] in
+                switch byte {
+                case 0: []
+                case 92: [92, 92]
+                case 9: [92, UInt8(ascii: "t")]
+                case 10: [92, UInt8(ascii: "n")]
+                case 13: [92, UInt8(ascii: "r")]
+                default: [byte]
+                }
+            }
+        }
+        let agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+        var values = ["", "DE", "Zürich", "東京", agent]
+        for special in ["\\", "\t", "\n", "\r", "\u{0}"] {
+            values += [special + agent, agent + special, String(agent.prefix(40)) + special + String(agent.dropFirst(40))]
+        }
+        for value in values {
+            var buffer: [UInt8] = [7]
+            PGCopyText.appendField(value, to: &buffer)
+            #expect(buffer == [7] + reference(value), "\(value.debugDescription)")
+        }
+    }
 }

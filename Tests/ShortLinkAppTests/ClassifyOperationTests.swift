@@ -105,4 +105,46 @@ import Testing
         #expect(missing.stdout.isEmpty)
         #expect(missing.stderr.contains("\(directory)/nope: no such directory"))
     }
+
+    /// `shortlinks measure-enrichment`: every stage timed, and bad input refused clearly.
+    @Test func binary_measureEnrichment_timesEveryStage_andRefusesBadInput() async throws {
+        let binary = ChildProcess.shortlinksExecutable
+        let directory = try makeCorpus()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stages = [
+            "bot verdict (cached per user agent)", "user-agent parse (cached)", "GeoIP lookup", "visitor hash",
+            "address anonymised", "enrich (all of the above, the writer's call)", "COPY encoding",
+        ]
+        let ok = try await ChildProcess.run(
+            binary, ["measure-enrichment", "--corpus", directory, "--geoip", TestGeoIP.cityDatabasePath, "--clicks", "2000"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("over 2000 clicks, GeoIP \(TestGeoIP.cityDatabasePath)"))
+        let lines = ok.stdout.split(separator: "\n").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.count == stages.count, "\(ok.stdout)")
+        for (line, stage) in zip(lines, stages) {
+            #expect(line.hasPrefix(stage) && line.hasSuffix(" µs"), "\(line)")
+            let figure = line.dropLast(3).split(separator: " ").last.flatMap { Double($0) }
+            #expect(figure.map { $0.isFinite && $0 >= 0 } == true, "\(line)")
+        }
+
+        let noGeoIP = try await ChildProcess.run(binary, ["measure-enrichment", "--corpus", directory, "--geoip", directory + "/none.mmdb"])
+        #expect(noGeoIP.status != 0)
+        #expect(noGeoIP.stderr.contains("none.mmdb"))
+        let noCorpus = try await ChildProcess.run(binary, ["measure-enrichment", "--corpus", directory + "/nope"])
+        #expect(noCorpus.status != 0)
+        #expect(noCorpus.stderr.contains("\(directory)/nope: no such directory"))
+        let noClicks = try await ChildProcess.run(binary, ["measure-enrichment", "--corpus", directory, "--clicks", "0"])
+        #expect(noClicks.status == 64)
+        #expect(noClicks.stderr.contains("--clicks must be at least 1"))
+    }
+
+    /// The stages come in the writer's order, each a finite cost.
+    @Test func enrichmentCost_namesTheWritersStagesInOrder() throws {
+        let stages = try EnrichmentCost(geoIPDatabase: TestGeoIP.cityDatabasePath).measure(
+            humans: Self.humans, bots: Self.bots, clicks: 500, links: 10)
+        #expect(stages.map(\.name).last == "COPY encoding")
+        #expect(stages.count == 7)
+        #expect(stages.allSatisfy { $0.microsecondsPerClick.isFinite && $0.microsecondsPerClick >= 0 })
+        #expect(throws: AppError.self) { try EnrichmentCost(geoIPDatabase: "/nonexistent.mmdb") }
+    }
 }
