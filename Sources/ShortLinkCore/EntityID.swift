@@ -91,20 +91,21 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Canonical lowercase text form.
     public var description: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var out = 0
-            for nibble in 0..<32 {
-                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                    buffer[out] = UInt8(ascii: "-")
-                    out += 1
-                }
-                let word = nibble < 16 ? high : low
-                let shift = UInt64(60 - 4 * (nibble % 16))
-                buffer[out] = digits[Int((word >> shift) & 0xF)]
-                out += 1
-            }
-            return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        appendDescription(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``description``'s bytes without building a `String` (the click writer's COPY
+    /// encoding does this twice a row).
+    /// - Parameter buffer: the output.
+    public func appendDescription(to buffer: inout [UInt8]) {
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 { buffer.append(UInt8(ascii: "-")) }
+            let word = nibble < 16 ? high : low
+            let value = UInt8(truncatingIfNeeded: (word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
+            buffer.append(value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10)
         }
     }
 

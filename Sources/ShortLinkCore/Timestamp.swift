@@ -37,6 +37,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO 8601 in UTC with microseconds, e.g. `2026-11-22T10:04:05.123456Z`.
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``iso8601``'s bytes without building a `String` (the click writer's COPY
+    /// encoding does this for every row).
+    /// - Parameter buffer: the output.
+    public func appendISO8601(to buffer: inout [UInt8]) {
         let perDay: Int64 = 86_400_000_000
         var days = microsecondsSinceEpoch / perDay
         var rest = microsecondsSinceEpoch % perDay
@@ -46,10 +56,24 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         let (year, month, day) = Self.civil(fromDays: days)
         let seconds = rest / 1_000_000
-        let micros = rest % 1_000_000
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(seconds / 3600, 2)):\(Self.pad(seconds / 60 % 60, 2)):\(Self.pad(seconds % 60, 2))"
-            + ".\(Self.pad(micros, 6))Z"
+        if (0...9999).contains(year) {
+            Self.appendDigits(year, 4, to: &buffer)
+        } else {
+            buffer.append(contentsOf: Self.pad(year, 4).utf8)
+        }
+        buffer.append(UInt8(ascii: "-"))
+        Self.appendDigits(month, 2, to: &buffer)
+        buffer.append(UInt8(ascii: "-"))
+        Self.appendDigits(day, 2, to: &buffer)
+        buffer.append(UInt8(ascii: "T"))
+        Self.appendDigits(seconds / 3600, 2, to: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        Self.appendDigits(seconds / 60 % 60, 2, to: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        Self.appendDigits(seconds % 60, 2, to: &buffer)
+        buffer.append(UInt8(ascii: "."))
+        Self.appendDigits(rest % 1_000_000, 6, to: &buffer)
+        buffer.append(UInt8(ascii: "Z"))
     }
 
     /// The same as ``iso8601``.
@@ -70,6 +94,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `value` (non-negative, below 10^width) as exactly `width` digits.
+    private static func appendDigits(_ value: Int64, _ width: Int, to buffer: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

@@ -47,12 +47,6 @@ struct ClassifyCommand: ParsableCommand {
         let speed = operation.measureSpeed(corpus.humans)
         print(
             "speed over \(ClassifyOperation.CorpusFile.humans), this build: "
-                + "\(rounded(speed.uncached)) µs per user agent uncached (classify + parse), \(rounded(speed.cached)) µs cached")
-    }
-
-    private func rounded(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+                + "\(hundredths(speed.uncached)) µs per user agent uncached (classify + parse), \(hundredths(speed.cached)) µs cached")
     }
 }

@@ -32,13 +32,7 @@ struct MeasureEnrichmentCommand: ParsableCommand {
         print("in-process cost per click over \(clicks) clicks, GeoIP \(geoip ?? "off"):")
         for stage in stages {
             let name = stage.name + String(repeating: " ", count: max(0, 46 - stage.name.count))
-            print("  \(name) \(format(stage.microsecondsPerClick)) µs")
+            print("  \(name) \(hundredths(stage.microsecondsPerClick)) µs")
         }
-    }
-
-    private func format(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
