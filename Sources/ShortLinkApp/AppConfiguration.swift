@@ -164,7 +164,9 @@ public struct AppConfiguration: Sendable {
             journalMinFreeBytes: reader.int(forKey: "clicks.journalMinFreeBytes", default: defaults.journalMinFreeBytes),
             rollups: RollupWorkerConfiguration(
                 intervalSeconds: reader.double(forKey: "rollups.intervalSeconds", default: defaults.rollups.intervalSeconds),
-                maxClicksPerCycle: reader.int(forKey: "rollups.maxClicksPerCycle", default: defaults.rollups.maxClicksPerCycle)))
+                maxClicksPerCycle: reader.int(forKey: "rollups.maxClicksPerCycle", default: defaults.rollups.maxClicksPerCycle),
+                inMemory: reader.bool(forKey: "rollups.inMemory", default: defaults.rollups.inMemory),
+                ownerLeaseSeconds: reader.double(forKey: "rollups.ownerLeaseSeconds")))
         for (name, value) in [
             ("clicks.maxClicksPerWrite", Double(settings.pipeline.maxClicksPerWrite)),
             ("clicks.memoryBoundBytes", Double(settings.pipeline.memoryBoundBytes)),
@@ -174,11 +176,19 @@ public struct AppConfiguration: Sendable {
             ("clicks.unhealthyAfterSeconds", settings.unhealthyAfterSeconds),
             ("rollups.intervalSeconds", settings.rollups.intervalSeconds),
             ("rollups.maxClicksPerCycle", Double(settings.rollups.maxClicksPerCycle)),
+            ("rollups.ownerLeaseSeconds", settings.rollups.ownerLeaseSeconds),
         ] where !(value > 0) {
             throw AppError(code: .invalidConfiguration, message: "\(name) must be greater than zero")
         }
         guard settings.rollups.intervalSeconds <= 3600 else {
             throw AppError(code: .invalidConfiguration, message: "rollups.intervalSeconds must be at most 3600 (metrics would lag that long)")
+        }
+        guard settings.rollups.ownerLeaseSeconds >= 2 * settings.rollups.intervalSeconds else {
+            throw AppError(
+                code: .invalidConfiguration,
+                message:
+                    "rollups.ownerLeaseSeconds must be at least twice rollups.intervalSeconds (or live processes' batches are rolled up from raw rows)"
+            )
         }
         guard settings.journalMinFreeBytes >= 0 else {
             throw AppError(code: .invalidConfiguration, message: "clicks.journalMinFreeBytes must not be negative")

@@ -101,6 +101,23 @@ public struct EnrichmentCost: Sendable {
             for event in events { stored.append(enricher.enrich(event, hasher: hasher)) }
         }
         time("COPY encoding") { sink &+= PostgresClickStore.encode(stored).count }
+        // The rollup groups the writers sum in memory (rollups.inMemory), in write-sized
+        // batches, then what a cycle does with them: take and encode. Timed in the second
+        // cycle, as a running process does it (the first one sized the tables).
+        let accumulator = RollupAccumulator(capacity: .max)
+        func accumulate() {
+            for (index, start) in stride(from: 0, to: stored.count, by: 5_000).enumerated() {
+                accumulator.add(batch: Int64(index), clicks: Array(stored[start..<min(start + 5_000, stored.count)]))
+            }
+        }
+        accumulate()
+        sink &+= accumulator.take().clicks
+        time("rollup groups: add") { accumulate() }
+        var groups = RollupGroups()
+        time("rollup groups: take and encode") {
+            groups = accumulator.take()
+            sink &+= groups.encodeHours().count + groups.encodeDimensions().count
+        }
         withExtendedLifetime(sink) {}
         return stages
     }

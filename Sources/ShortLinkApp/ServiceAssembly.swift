@@ -11,7 +11,7 @@ public import Prometheus
 public import RedirectServer
 public import ServiceLifecycle
 import ShortLinkCore
-import Storage
+public import Storage
 
 /// The long-lived parts of one `serve` process, built from configuration, so that tests
 /// build exactly what production runs (with port 0 and a throwaway database).
@@ -34,6 +34,9 @@ public struct ServiceAssembly: Sendable {
     /// The click path's own database pool (the writers and the rollup worker), whose threads
     /// and local backends run at the lowest CPU priority; shut down by ``shutdown()``.
     public var clickPool: PGPool
+    /// The rollup groups the click writers sum in memory for the rollup worker
+    /// (`rollups.inMemory`); `nil` when off.
+    public var rollupGroups: RollupAccumulator?
     /// Every metric of this process, rendered as Prometheus text by the admin listener:
     /// components that record metrics get `PrometheusMetricsFactory(registry: metrics)`.
     public var metrics: PrometheusCollectorRegistry
@@ -59,7 +62,7 @@ public struct ServiceAssembly: Sendable {
             logger: logger)
         var assembly = ServiceAssembly(
             services: [], edge: nil, clicks: nil, clickCounter: nil, admin: nil, edgeEventLoops: nil, clickPool: clickPool,
-            metrics: registry)
+            rollupGroups: configuration.clicks.rollups.inMemory ? RollupAccumulator() : nil, metrics: registry)
         if role == .edge || role == .all {
             try assembly.addEdge(
                 configuration: configuration, role: role, pool: pool, databaseURL: databaseURL, logger: logger)
@@ -71,7 +74,7 @@ public struct ServiceAssembly: Sendable {
         // database take turns (see RollupWorker).
         assembly.services.insert(
             RollupWorker(
-                configuration: configuration.clicks.rollups, store: PostgresClickStore(pool: clickPool, background: true),
+                configuration: configuration.clicks.rollups, store: assembly.clickStore(configuration),
                 metricsFactory: PrometheusMetricsFactory(registry: registry), logger: Logger(label: "shortlinks.rollups")),
             at: 0)
         return assembly
@@ -112,6 +115,13 @@ public struct ServiceAssembly: Sendable {
         edge = server
     }
 
+    /// The click path's store: the writers' and the rollup worker's share the in-memory groups.
+    private func clickStore(_ configuration: AppConfiguration) -> PostgresClickStore {
+        PostgresClickStore(
+            pool: clickPool, background: true, accumulator: rollupGroups,
+            ownerLeaseSeconds: configuration.clicks.rollups.ownerLeaseSeconds)
+    }
+
     private mutating func makePipeline(configuration: AppConfiguration, pool: PGPool, logger: Logger) throws -> ClickPipeline {
         let settings = configuration.clicks
         let geo = try ClickComponents.geoLocator(settings, logger: logger)
@@ -120,7 +130,7 @@ public struct ServiceAssembly: Sendable {
         }
         let loops = configuration.edge.eventLoops ?? NIOCore.System.coreCount
         return ClickPipeline(
-            configuration: settings.pipeline, store: PostgresClickStore(pool: clickPool, background: true),
+            configuration: settings.pipeline, store: clickStore(configuration),
             enricher: ClickEnricher(
                 classifier: BotClassifier(rules: try ClickComponents.botRules(settings), ipLists: settings.botIPLists),
                 parser: UserAgentParser(), geo: geo, anonymizeAddresses: settings.anonymizeIP),

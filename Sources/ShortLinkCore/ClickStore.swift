@@ -67,8 +67,10 @@ public struct ClickStoreError: Error, Sendable, CustomStringConvertible {
 
 /// What one rollup cycle did.
 public enum RollupCycle: Sendable, Hashable {
-    /// Pending batches holding this many clicks were rolled up (0: nothing was pending).
-    case rolledUp(clicks: Int)
+    /// Pending batches were rolled up: `clicks` from their raw rows (at most the cycle's
+    /// `maxClicks`; 0: nothing was pending) and `fromMemory` from the groups this process
+    /// summed as it stored them (any number: their cost is per group, not per click).
+    case rolledUp(clicks: Int, fromMemory: Int = 0)
     /// Another session (another instance) is rolling up right now.
     case busy
 }
@@ -102,4 +104,14 @@ public protocol RollupStore: Sendable {
 
     /// What is waiting.
     func pendingRollups() async throws -> PendingRollups
+
+    /// Applies what this process holds in memory and nothing else (the worker's last step
+    /// before the process stops): the clicks applied, `nil` when another session holds the
+    /// rollup lock.
+    func applyHeld() async throws -> Int?
+}
+
+extension RollupStore {
+    /// Nothing held in memory.
+    public func applyHeld() async throws -> Int? { 0 }
 }

@@ -7,6 +7,8 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     private let pool: PGPool
     private let logger: Logger
     private let priority: BackgroundPriority
+    private let accumulator: RollupAccumulator?
+    private let ownerLeaseSeconds: Double
 
     /// - Parameters:
     ///   - pool: the database pool.
@@ -14,10 +16,21 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     ///   - background: run writes and rollup cycles at the lowest CPU priority (nice 19): the
     ///     pool's thread and, when the server is on this machine, its backend process. Give it
     ///     a pool of its own: the priority stays with the threads and backends.
-    public init(pool: PGPool, logger: Logger = Logger(label: "shortlinks.clicks"), background: Bool = false) {
+    ///   - accumulator: where the writes' rollup groups are summed in memory between cycles
+    ///     (migration 0012); the writer's and the rollup worker's stores share one. `nil`:
+    ///     every batch is rolled up from its raw rows.
+    ///   - ownerLeaseSeconds: how long a batch another process holds in memory waits
+    ///     before ``rollUp(maxClicks:)`` rolls it up from raw rows (that process died, or
+    ///     never learnt that its commit succeeded) (`rollups.ownerLeaseSeconds`).
+    public init(
+        pool: PGPool, logger: Logger = Logger(label: "shortlinks.clicks"), background: Bool = false,
+        accumulator: RollupAccumulator? = nil, ownerLeaseSeconds: Double = 120
+    ) {
         self.pool = pool
         self.logger = logger
         self.priority = BackgroundPriority(enabled: background)
+        self.accumulator = accumulator
+        self.ownerLeaseSeconds = ownerLeaseSeconds
     }
 
     public func write(_ clicks: [StoredClick]) async throws -> ClickWriteResult {
@@ -52,7 +65,13 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         // from the column's default (migration 0009), and the batch is recorded as pending
         // in the same transaction. Rollups are not touched here: ``rollUp(maxClicks:)``
         // materialises pending batches later, exactly once.
-        if let inserted = try await copyDirectly(clicks, encoded: encoded) {
+        // With an accumulator the batch's pending row names this process, and its clicks
+        // join the in-memory groups once the commit is known (never before: a rolled-back
+        // batch must not be counted). A commit whose outcome is lost leaves the row named
+        // but the groups without it: the SQL path takes it after the owner lease.
+        let holder = accumulator.flatMap { $0.accepts ? $0 : nil }
+        if let (batch, inserted) = try await copyDirectly(clicks, encoded: encoded, owner: holder?.owner) {
+            holder?.add(batch: batch, clicks: clicks)
             return ClickWriteResult(inserted: inserted)
         }
         // A replay or a retry after a commit that may have succeeded (the COPY failed on the
@@ -77,9 +96,9 @@ public struct PostgresClickStore: ClickStore, RollupStore {
         }
     }
 
-    /// `COPY` into `clicks` in one transaction; `nil` (rolled back) when a row is already
-    /// stored.
-    private func copyDirectly(_ clicks: [StoredClick], encoded: [UInt8]) async throws -> Int? {
+    /// `COPY` into `clicks` in one transaction: the batch number and the rows copied;
+    /// `nil` (rolled back) when a row is already stored.
+    private func copyDirectly(_ clicks: [StoredClick], encoded: [UInt8], owner: EntityID?) async throws -> (Int64, Int)? {
         var first = clicks[0].timestamp.microsecondsSinceEpoch
         var last = first
         for click in clicks {
@@ -94,9 +113,9 @@ public struct PostgresClickStore: ClickStore, RollupStore {
                 let batch = try connection.query(Self.beginBatch)[0].decode(0, as: Int64.self)
                 let copied = try connection.copyIn("COPY clicks \(ClickCopyEncoder.columns) FROM STDIN") { try $0.write(encoded) }
                 try connection.execute(
-                    "INSERT INTO click_batches_pending (batch, first_at, last_at, clicks) VALUES ($1, $2, $3, $4)",
-                    [batch, from, to, copied])
-                return copied
+                    "INSERT INTO click_batches_pending (batch, first_at, last_at, clicks, owner) VALUES ($1, $2, $3, $4, $5)",
+                    [batch, from, to, copied, owner.map { PGUUID(high: $0.high, low: $0.low) }])
+                return (batch, copied)
             }
         } catch let error as PGError where error.code == .uniqueViolation {
             return nil
@@ -104,17 +123,81 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     }
 
     public func rollUp(maxClicks: Int) async throws -> RollupCycle {
-        try await rollUp(maxClicks: maxClicks, waitForLock: false)
+        guard let fromMemory = try await applyHeld() else { return .busy }
+        switch try await rollUp(maxClicks: maxClicks, waitForLock: false, ownerLease: ownerLeaseSeconds) {
+        case .busy: return fromMemory > 0 ? .rolledUp(clicks: 0, fromMemory: fromMemory) : .busy
+        case .rolledUp(let clicks, _): return .rolledUp(clicks: clicks, fromMemory: fromMemory)
+        }
     }
 
-    private func rollUp(maxClicks: Int, waitForLock: Bool) async throws -> RollupCycle {
+    /// Applies the groups this process holds in memory: the clicks applied (0 when it holds
+    /// none, or when a batch of them was rolled up elsewhere and the groups were dropped),
+    /// `nil` when another session holds the rollup lock (the groups are kept).
+    public func applyHeld() async throws -> Int? {
+        guard let accumulator else { return 0 }
+        let groups = accumulator.take()
+        guard !groups.isEmpty else { return 0 }
+        let outcome: Int64
+        do {
+            outcome = try await apply(groups)
+        } catch let error as PGError {
+            // Not applied, or applied by a commit whose answer was lost: either way the next
+            // cycle tells (the batches are then no longer pending: -2).
+            accumulator.restore(groups)
+            throw Self.classify(error)
+        }
+        switch outcome {
+        case -1:
+            accumulator.restore(groups)
+            return nil
+        case -2:
+            logger.info(
+                "in-memory rollup groups dropped: a batch of theirs was rolled up elsewhere; the rest go the SQL path",
+                metadata: ["batches": "\(groups.batches.count)", "clicks": "\(groups.clicks)"])
+            return 0
+        default:
+            return Int(outcome)
+        }
+    }
+
+    /// One transaction: the groups into the session's `acc_link_*` tables, then
+    /// `roll_up_accumulated_clicks` (migration 0012). Its answer: clicks applied, -1 (the
+    /// lock is busy), -2 (a batch was taken meanwhile).
+    private func apply(_ groups: RollupGroups) async throws -> Int64 {
+        let hours = groups.encodeHours()
+        let dimensions = groups.encodeDimensions()
+        let batches = groups.batches.map { Int($0) }
+        let clicks = groups.clicks
+        let priority = priority
+        return try await pool.transaction { connection in
+            priority.apply(to: connection)
+            try connection.executeScript(Self.createAccumulatedTables)
+            try connection.copyIn(
+                "COPY acc_link_hours (link_id, hour_epoch, clicks, bot_clicks, visitors, human_visitors) FROM STDIN"
+            ) { try $0.write(hours) }
+            try connection.copyIn(
+                "COPY acc_link_dimensions (link_id, day_epoch, dimension, a, b, c, clicks, bot_clicks) FROM STDIN"
+            ) { try $0.write(dimensions) }
+            let outcome =
+                try connection.query("SELECT roll_up_accumulated_clicks($1, $2)", [batches, clicks]).first?.decode(
+                    0, as: Int64.self) ?? 0
+            try connection.executeScript("DELETE FROM acc_link_hours; DELETE FROM acc_link_dimensions")
+            return outcome
+        }
+    }
+
+    /// The SQL path: batches nobody holds, or held longer than `ownerLease` seconds
+    /// (`nil`: every pending batch).
+    private func rollUp(maxClicks: Int, waitForLock: Bool, ownerLease: Double?) async throws -> RollupCycle {
         do {
             let priority = priority
             return try await pool.transaction { connection in
                 priority.apply(to: connection)
                 let applied =
-                    try connection.query("SELECT roll_up_pending_clicks($1, $2)", [maxClicks, waitForLock]).first?.decode(
-                        0, as: Int64.self) ?? 0
+                    try connection.query(
+                        "SELECT roll_up_pending_clicks($1, $2, $3::float8 * interval '1 second')",
+                        [maxClicks, waitForLock, ownerLease]
+                    ).first?.decode(0, as: Int64.self) ?? 0
                 return applied < 0 ? .busy : .rolledUp(clicks: Int(applied))
             }
         } catch let error as PGError {
@@ -130,11 +213,14 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     @discardableResult
     public func rollUpAll(maxClicks: Int = 500_000) async throws -> Int {
         var total = 0
+        // What this process holds in memory first (if the lock is busy, the SQL path below
+        // takes those batches too, and the groups are dropped at the next cycle).
+        total += try await applyHeld() ?? 0
         while true {
-            switch try await rollUp(maxClicks: maxClicks, waitForLock: true) {
+            switch try await rollUp(maxClicks: maxClicks, waitForLock: true, ownerLease: nil) {
             case .busy:
                 continue
-            case .rolledUp(let clicks):
+            case .rolledUp(let clicks, _):
                 total += clicks
                 if clicks == 0, try await pendingRollups().batches == 0 { return total }
             }
@@ -226,6 +312,16 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     // Session-local copies of the table's shape; rows vanish at commit.
     static let createTemporaryTables = """
         CREATE TEMP TABLE IF NOT EXISTS click_staging (LIKE clicks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS
+        """
+
+    // The groups a cycle sends (roll_up_accumulated_clicks); rows vanish at commit.
+    static let createAccumulatedTables = """
+        CREATE TEMP TABLE IF NOT EXISTS acc_link_hours (
+            link_id uuid, hour_epoch bigint, clicks bigint, bot_clicks bigint, visitors bigint[], human_visitors bigint[]
+        ) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS acc_link_dimensions (
+            link_id uuid, day_epoch integer, dimension "char", a text, b text, c text, clicks bigint, bot_clicks bigint
+        ) ON COMMIT DELETE ROWS
         """
 
     /// Draws the transaction's ingest batch and makes it the default of `clicks.ingest_batch`

@@ -8,8 +8,9 @@ struct MeasureEnrichmentCommand: ParsableCommand {
         discussion: """
             Builds clicks from the corpus's user agents (88 % people, 12 % bots), random IPv4 addresses and \
             a few referrers, then times each stage the writer runs on a click (bot verdict, user-agent parse, \
-            GeoIP, visitor hash, anonymising), the writer's whole enrich call, and the COPY encoding, and \
-            prints microseconds per click. Nothing touches the database. scripts/bench-enrichment runs it.
+            GeoIP, visitor hash, anonymising), the writer's whole enrich call, the COPY encoding and the \
+            in-memory rollup groups (adding batches; a cycle taking and encoding them), and prints \
+            microseconds per click. Nothing touches the database. scripts/bench-enrichment runs it.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The user-agent corpus (bots.txt, humans.txt, …).", valueName: "dir"))

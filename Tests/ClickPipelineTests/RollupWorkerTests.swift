@@ -45,6 +45,14 @@ import Testing
 
         var cyclesRun: Int { count.withLock { $0 } }
 
+        private let held = Mutex(0)
+        var heldApplied: Int { held.withLock { $0 } }
+
+        func applyHeld() async throws -> Int? {
+            held.withLock { $0 += 1 }
+            return 7
+        }
+
         func pendingRollups() async throws -> PendingRollups { PendingRollups(batches: 0, clicks: 0, oldestAgeSeconds: 0) }
     }
 
@@ -71,9 +79,12 @@ import Testing
         // Another instance is at it: wait the interval.
         #expect(await cycles.next() == 4)
         #expect(await sleeps.next() == start + .seconds(23))
-        // Cancelled while asleep, it stops without another cycle.
+        // Cancelled while asleep, it stops without another cycle, applying what the process
+        // holds in memory once.
+        #expect(store.heldApplied == 0)
         run.cancel()
         _ = await run.result
         #expect(store.cyclesRun == 4)
+        #expect(store.heldApplied == 1)
     }
 }

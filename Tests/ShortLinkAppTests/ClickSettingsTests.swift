@@ -8,6 +8,27 @@ import ShortLinkTesting
 import Testing
 
 @Suite(.teardown) struct ClickSettingsTests {
+    @Test func rollupKeys_areReadFromTheEnvironment_andALeaseShorterThanTwoIntervalsIsRefused() async throws {
+        let file = "/nonexistent/shortlinks.json"
+        let defaults = try await AppConfiguration.load(environment: [:], configFile: file).clicks.rollups
+        #expect(defaults.inMemory)
+        #expect(defaults.ownerLeaseSeconds == 120)
+        let set = try await AppConfiguration.load(
+            environment: ["SHORTLINKS_ROLLUPS_IN_MEMORY": "false", "SHORTLINKS_ROLLUPS_OWNER_LEASE_SECONDS": "600"], configFile: file
+        ).clicks.rollups
+        #expect(!set.inMemory)
+        #expect(set.ownerLeaseSeconds == 600)
+        // Without a lease of its own, a long interval gets four of them.
+        let long = try await AppConfiguration.load(environment: ["SHORTLINKS_ROLLUPS_INTERVAL_SECONDS": "300"], configFile: file)
+        #expect(long.clicks.rollups.ownerLeaseSeconds == 1200)
+        let refused = await #expect(throws: AppError.self) {
+            try await AppConfiguration.load(
+                environment: ["SHORTLINKS_ROLLUPS_INTERVAL_SECONDS": "60", "SHORTLINKS_ROLLUPS_OWNER_LEASE_SECONDS": "90"],
+                configFile: file)
+        }
+        #expect(refused?.message.contains("rollups.ownerLeaseSeconds") == true)
+    }
+
     @Test func clickKeys_areReadFromTheEnvironment() async throws {
         let configuration = try await AppConfiguration.load(
             environment: [

@@ -14,7 +14,10 @@ import Testing
         let links: [Link]
         let otherClient: Client
         let tagged: EntityID
-        var store: PostgresClickStore { PostgresClickStore(pool: fixture.db.pool) }
+        /// The in-memory rollup groups the store's writes feed (migration 0012); `nil`: every
+        /// batch is rolled up from its raw rows.
+        let groups: RollupAccumulator?
+        var store: PostgresClickStore { PostgresClickStore(pool: fixture.db.pool, accumulator: groups) }
         var metrics: MetricsRepository { MetricsRepository(pool: fixture.db.pool) }
         var pool: PGPool { fixture.db.pool }
 
@@ -27,7 +30,7 @@ import Testing
             return result
         }
 
-        static func make() async throws -> World {
+        static func make(inMemory: Bool = false) async throws -> World {
             let fixture = try await Fixture.make()
             let other = try await ClientRepository(pool: fixture.db.pool).create(name: "Globex")
             var links: [Link] = []
@@ -38,7 +41,8 @@ import Testing
             links.append(try await fixture.link("r4", tags: ["news"], client: other.id))
             links.append(try await fixture.link("r5", client: other.id))
             let tag = try #require(try await TagRepository(pool: fixture.db.pool).find(name: "news"))
-            return World(fixture: fixture, links: links, otherClient: other, tagged: tag.id)
+            return World(
+                fixture: fixture, links: links, otherClient: other, tagged: tag.id, groups: inMemory ? RollupAccumulator() : nil)
         }
 
         /// Every scope with the SQL condition that selects its raw clicks (`c` is clicks).
@@ -148,8 +152,8 @@ import Testing
         return clicks
     }
 
-    @Test func rollupTotalsEqualRawCountsForRandomRanges() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func rollupTotalsEqualRawCountsForRandomRanges(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         let start = Self.june
         let clicks = try await Self.writeRandomClicks(world, count: 3000, start: start, hours: 24 * 10, seed: 11)
@@ -183,8 +187,8 @@ import Testing
         }
     }
 
-    @Test func topListsAndTopLinksMatchRawClicksAndLeaveBotsOutByDefault() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func topListsAndTopLinksMatchRawClicksAndLeaveBotsOutByDefault(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 1500, start: Self.june, hours: 24 * 3, seed: 5)
         let from = Self.june
@@ -364,8 +368,8 @@ import Testing
         #expect(emptyLists)
     }
 
-    @Test func deletingMovingAndRetaggingLinksKeepsScopesEqualToTheirLinks() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func deletingMovingAndRetaggingLinksKeepsScopesEqualToTheirLinks(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 800, start: Self.june, hours: 48, seed: 21)
         let from = Self.june
@@ -465,8 +469,8 @@ import Testing
 
     /// Moves, re-tags and deletes between a write and its rollup: the batch is counted in the
     /// scopes the links belong to when it is rolled up, and a deleted link's clicks nowhere.
-    @Test func membershipChangesBeforeTheRollup_countThePendingClicksWhereTheLinksAreThen() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func membershipChangesBeforeTheRollup_countThePendingClicksWhereTheLinksAreThen(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 300, start: Self.june, hours: 6, seed: 41)
         var random = SplitMix64(seed: 42)
@@ -492,8 +496,8 @@ import Testing
     /// Raw clicks have no foreign key (migration 0011). A click written after its link was
     /// deleted (a late replay) is stored, left out of every rollup and deleted by the rollup
     /// worker; the clicks a link had before its delete stay until the purge, in no report.
-    @Test func aDeletedLinksRawClicks_goAtTheRollupOrAtThePurge_andNoReportShowsThem() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func aDeletedLinksRawClicks_goAtTheRollupOrAtThePurge_andNoReportShowsThem(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         let (kept, early, late) = (world.links[0].id, world.links[1].id, world.links[2].id)
         var random = SplitMix64(seed: 61)
@@ -536,8 +540,8 @@ import Testing
 
     /// A rebuild leaves batches still pending to the worker: rebuilding and then rolling up
     /// counts every click once.
-    @Test func aRebuildWithBatchesPending_countsThemOnceWithTheWorker() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func aRebuildWithBatchesPending_countsThemOnceWithTheWorker(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 500, start: Self.june, hours: 20, seed: 51)
         let live = try await world.rollupDigest()
@@ -555,8 +559,8 @@ import Testing
         #expect(try await world.metrics.report(query).totals.clicks == 750)
     }
 
-    @Test func rebuildGivesTheSameNumbersAsTheLivePath() async throws {
-        let world = try await World.make()
+    @Test(arguments: [false, true]) func rebuildGivesTheSameNumbersAsTheLivePath(inMemory: Bool) async throws {
+        let world = try await World.make(inMemory: inMemory)
         onTeardown { await world.fixture.db.drop() }
         _ = try await Self.writeRandomClicks(world, count: 1200, start: Self.june.adding(seconds: -3 * 3600), hours: 24 * 3, seed: 31)
         let live = try await world.rollupDigest()

@@ -17,12 +17,27 @@ public struct RollupWorkerConfiguration: Sendable, Hashable {
     public var maxClicksPerCycle: Int
     /// Seconds to wait after a failed cycle before the next.
     public var retryAfterFailureSeconds: Double
+    /// Sum each stored batch into rollup groups in memory and apply the groups each cycle
+    /// (`rollups.inMemory`, default true; migration 0012) rather than reading the batch's
+    /// raw rows back. Batches no process holds (replays, a process that stopped) are
+    /// rolled up from raw rows either way.
+    public var inMemory: Bool
+    /// Seconds a batch held in another process's memory waits before this process rolls it
+    /// up from raw rows (`rollups.ownerLeaseSeconds`, default 120 or four intervals,
+    /// whichever is longer): how late a click killed with its process (kill -9) reaches
+    /// the metrics.
+    public var ownerLeaseSeconds: Double
 
     /// Creates a configuration.
-    public init(intervalSeconds: Double = 30, maxClicksPerCycle: Int = 1_000_000, retryAfterFailureSeconds: Double = 5) {
+    public init(
+        intervalSeconds: Double = 30, maxClicksPerCycle: Int = 1_000_000, retryAfterFailureSeconds: Double = 5,
+        inMemory: Bool = true, ownerLeaseSeconds: Double? = nil
+    ) {
         self.intervalSeconds = intervalSeconds
         self.maxClicksPerCycle = maxClicksPerCycle
         self.retryAfterFailureSeconds = retryAfterFailureSeconds
+        self.inMemory = inMemory
+        self.ownerLeaseSeconds = ownerLeaseSeconds ?? max(120, 4 * intervalSeconds)
     }
 }
 
@@ -39,7 +54,7 @@ public enum RollupStep: Sendable, Hashable {
     ///   - configuration: the worker's settings.
     public static func after(_ outcome: RollupCycle?, configuration: RollupWorkerConfiguration) -> RollupStep {
         switch outcome {
-        case .rolledUp(let clicks)? where clicks >= configuration.maxClicksPerCycle: .continueNow
+        case .rolledUp(let clicks, _)? where clicks >= configuration.maxClicksPerCycle: .continueNow
         case .rolledUp?, .busy?: .wait(.seconds(configuration.intervalSeconds))
         case nil: .wait(.seconds(configuration.retryAfterFailureSeconds))
         }
@@ -97,6 +112,19 @@ public final class RollupWorker: Service {
         } catch is CancellationError {
             // Stopping between cycles: pending batches wait in the database.
         }
+        // The writers have drained (the service group stops the pipeline first): what this
+        // process summed in memory is applied now, or else waits for another process's SQL
+        // path after the owner lease.
+        do {
+            if let applied = try await store.applyHeld(), applied > 0 {
+                rolledUp.increment(by: applied)
+                logger.info("rollups applied before stopping", metadata: ["clicks": "\(applied)"])
+            }
+        } catch {
+            logger.warning(
+                "rollups held in memory not applied before stopping; another cycle rolls them up from raw rows",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     private func loop() async throws {
@@ -116,7 +144,9 @@ public final class RollupWorker: Service {
         do {
             let outcome = try await store.rollUp(maxClicks: configuration.maxClicksPerCycle)
             cycles.increment()
-            if case .rolledUp(let clicks) = outcome, clicks > 0 { rolledUp.increment(by: clicks) }
+            if case .rolledUp(let clicks, let fromMemory) = outcome, clicks + fromMemory > 0 {
+                rolledUp.increment(by: clicks + fromMemory)
+            }
             return outcome
         } catch {
             failures.increment()
