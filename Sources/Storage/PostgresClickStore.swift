@@ -173,7 +173,7 @@ public struct PostgresClickStore: ClickStore, RollupStore {
             priority.apply(to: connection)
             try connection.executeScript(Self.createAccumulatedTables)
             try connection.copyIn(
-                "COPY acc_link_hours (link_id, hour_epoch, clicks, bot_clicks, visitors, human_visitors) FROM STDIN"
+                "COPY acc_link_hours (link_id, hour_epoch, clicks, bot_clicks, visitors, human_visitors, visitors_sketch, human_visitors_sketch) FROM STDIN"
             ) { try $0.write(hours) }
             try connection.copyIn(
                 "COPY acc_link_dimensions (link_id, day_epoch, dimension, a, b, c, clicks, bot_clicks) FROM STDIN"
@@ -317,7 +317,8 @@ public struct PostgresClickStore: ClickStore, RollupStore {
     // The groups a cycle sends (roll_up_accumulated_clicks); rows vanish at commit.
     static let createAccumulatedTables = """
         CREATE TEMP TABLE IF NOT EXISTS acc_link_hours (
-            link_id uuid, hour_epoch bigint, clicks bigint, bot_clicks bigint, visitors bigint[], human_visitors bigint[]
+            link_id uuid, hour_epoch bigint, clicks bigint, bot_clicks bigint, visitors bigint[], human_visitors bigint[],
+            visitors_sketch hll, human_visitors_sketch hll
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS acc_link_dimensions (
             link_id uuid, day_epoch integer, dimension "char", a text, b text, c text, clicks bigint, bot_clicks bigint

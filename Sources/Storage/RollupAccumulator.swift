@@ -162,7 +162,10 @@ public struct RollupGroups: Sendable {
     }
 
     /// Rows of `COPY acc_link_hours (link_id, hour_epoch, clicks, bot_clicks, visitors,
-    /// human_visitors) FROM STDIN`, one per (link, hour).
+    /// human_visitors, visitors_sketch, human_visitors_sketch) FROM STDIN`, one per (link,
+    /// hour). Each set of visitors goes as its finished hll sketch when it is small enough
+    /// for the EXPLICIT form (``HLLSketch``; almost every group), else as the array of
+    /// visitor hashes Postgres sketches itself; the other column is NULL.
     public func encodeHours() -> [UInt8] {
         // The visitors by group, each hash once (a human click's hash also counts as human).
         let sorted = visitors.sorted { ($0.group, $0.hash, $0.human ? 0 : 1) < ($1.group, $1.hash, $1.human ? 0 : 1) }
@@ -183,9 +186,15 @@ public struct RollupGroups: Sendable {
             ClickCopyEncoder.appendDecimal(Int64(counts.botClicks), to: &buffer)
             tab(&buffer)
             let range = sorted[starts[Int(counts.index)]..<starts[Int(counts.index) + 1]]
-            appendArray(range, humansOnly: false, to: &buffer)
+            let all = Self.sketched(range, humansOnly: false)
+            let humans = Self.sketched(range, humansOnly: true)
+            if all == nil { appendArray(range, humansOnly: false, to: &buffer) } else { PGCopyText.appendField(nil, to: &buffer) }
             tab(&buffer)
-            appendArray(range, humansOnly: true, to: &buffer)
+            if humans == nil { appendArray(range, humansOnly: true, to: &buffer) } else { PGCopyText.appendField(nil, to: &buffer) }
+            tab(&buffer)
+            if let all { HLLSketch.appendExplicit(all, to: &buffer) } else { PGCopyText.appendField(nil, to: &buffer) }
+            tab(&buffer)
+            if let humans { HLLSketch.appendExplicit(humans, to: &buffer) } else { PGCopyText.appendField(nil, to: &buffer) }
             buffer.append(UInt8(ascii: "\n"))
         }
         return buffer
@@ -220,6 +229,24 @@ public struct RollupGroups: Sendable {
     static func floor(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return value % divisor < 0 ? quotient - 1 : quotient
+    }
+
+    /// The hll hashes of a group's distinct visitors (of its human clicks only, with
+    /// `humansOnly`), sorted and distinct, when the EXPLICIT form holds them; else `nil`.
+    static func sketched(_ visitors: ArraySlice<Visitor>, humansOnly: Bool) -> [Int64]? {
+        var hashes: [Int64] = []
+        var last: Int64?
+        for visitor in visitors where visitor.hash != last && (!humansOnly || visitor.human) {
+            last = visitor.hash
+            hashes.append(HLLSketch.hash(visitor.hash))
+            // Distinct visitors may share a hash: the limit is checked after de-duplication.
+            if hashes.count > 2 * HLLSketch.explicitLimit { return nil }
+        }
+        hashes.sort()
+        var distinct: [Int64] = []
+        distinct.reserveCapacity(hashes.count)
+        for hash in hashes where hash != distinct.last { distinct.append(hash) }
+        return distinct.count <= HLLSketch.explicitLimit ? distinct : nil
     }
 
     /// `{h1,h2,…}`: the distinct hashes of a group's sorted visitors (of its human clicks
